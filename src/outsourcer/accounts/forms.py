@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from outsourcer.accounts.models import POLICY_DEFAULTS, Role, Workspace
+from outsourcer.core.tasks import send_email
+
+WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z or z == "UTC"]
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the email goes out through the task backend."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from django.template import loader
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email.enqueue(to=[to_email], subject=subject, body=body)
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Your name")
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    workspace_name = forms.CharField(max_length=200, label="Business or workspace name")
+    kind = forms.ChoiceField(choices=Workspace.Kind.choices, initial=Workspace.Kind.SMALL_BUSINESS)
+    base_currency = forms.RegexField(regex=r"^[A-Z]{3}$", initial="USD", max_length=3,
+                                     error_messages={"invalid": "Use a three-letter code such as USD."})
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="America/New_York")
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Your name")
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+def _parse_fx(text: str) -> dict[str, str]:
+    rates: dict[str, str] = {}
+    for line in text.replace(",", "\n").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        code, sep, rate = line.partition("=")
+        code, rate = code.strip().upper(), rate.strip()
+        try:
+            if not sep or len(code) != 3 or not code.isalpha() or Decimal(rate) <= 0:
+                raise ValueError
+        except (InvalidOperation, ValueError):
+            raise forms.ValidationError(f"Write each rate as CODE=rate, e.g. EUR=1.08 (got {line!r}).") from None
+        rates[code] = str(Decimal(rate).normalize())
+    return rates
+
+
+class WorkspaceForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    work_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Working days"
+    )
+    fx_rates_text = forms.CharField(
+        required=False, label="FX rates", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Units of base currency per one unit of another currency, one per line: EUR=1.08",
+    )
+    min_overlap_hours = forms.DecimalField(min_value=0, max_value=24, required=False)
+    max_check_ins_per_week = forms.DecimalField(min_value=0, required=False)
+    silence_days = forms.IntegerField(min_value=1, required=False)
+    default_payment_terms_days = forms.IntegerField(min_value=0, max_value=120, required=False)
+    trial_required_above = forms.DecimalField(min_value=0, decimal_places=2, required=False)
+    originality_threshold = forms.DecimalField(min_value=0, max_value=1, required=False)
+    budget_alert_percent = forms.IntegerField(min_value=1, max_value=100, required=False)
+
+    POLICY_FIELDS = tuple(POLICY_DEFAULTS)
+
+    class Meta:
+        model = Workspace
+        fields = ("name", "kind", "base_currency", "country", "region", "time_zone", "work_start",
+                  "work_end", "work_days", "owner_hourly_value")
+        widgets = {"work_start": forms.TimeInput(attrs={"type": "time"}),
+                   "work_end": forms.TimeInput(attrs={"type": "time"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ws: Workspace = self.instance
+        self.initial["work_days"] = ws.working_days
+        self.initial["fx_rates_text"] = "\n".join(f"{k}={v}" for k, v in sorted(ws.fx_rates.items()))
+        for key in self.POLICY_FIELDS:
+            self.fields[key].help_text = f"Default {POLICY_DEFAULTS[key]}"
+            if key in ws.policy:
+                self.initial[key] = ws.policy[key]
+
+    def clean_fx_rates_text(self) -> dict[str, str]:
+        return _parse_fx(self.cleaned_data.get("fx_rates_text") or "")
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned form as the fields `workspace_update` takes."""
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        data["fx_rates"] = self.cleaned_data["fx_rates_text"]
+        policy: dict[str, Any] = {}
+        for key in self.POLICY_FIELDS:
+            value = self.cleaned_data.get(key)
+            if value is None:
+                continue
+            if key == "trial_required_above":
+                policy[key] = str(value)
+            elif isinstance(value, Decimal):
+                policy[key] = int(value) if value == value.to_integral() else float(value)
+            else:
+                policy[key] = value
+        data["policy"] = policy
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, initial="My script")
+    access = forms.ChoiceField(
+        choices=[("read", "Read only"), ("write", "Read and write")], initial="read",
+        widget=forms.RadioSelect,
+    )
+
+
+class WorkspaceCreateForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Workspace.Kind.choices)
+    base_currency = forms.RegexField(regex=r"^[A-Z]{3}$", initial="USD", max_length=3)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="America/New_York")

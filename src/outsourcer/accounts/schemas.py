@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+RoleName = Literal["owner", "manager", "viewer", "contractor"]
+
+
+class MembershipOut(Schema):
+    workspace: uuid.UUID = Field(alias="workspace.uuid")
+    workspace_name: str = Field(alias="workspace.name")
+    role: RoleName
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    memberships: list[MembershipOut]
+
+
+class WorkingHours(Schema):
+    timezone: str
+    start: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    end: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    days: list[int]
+
+
+class WorkspaceOut(Schema):
+    id: uuid.UUID
+    name: str
+    slug: str
+    kind: str
+    base_currency: str
+    country: str
+    region: str
+    working_hours: WorkingHours
+    owner_hourly_value: Decimal | None
+    fx_rates: dict[str, str]
+    policy: dict[str, Any]
+    role: RoleName
+
+
+class WorkspaceCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["small_business", "freelancer", "agency"] = "small_business"
+    base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    time_zone: str = "UTC"
+
+
+class WorkspacePatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Literal["small_business", "freelancer", "agency"] | None = None
+    base_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    country: str | None = Field(None, pattern=r"^([A-Z]{2})?$")
+    region: str | None = Field(None, max_length=64)
+    time_zone: str | None = Field(None, max_length=64)
+    work_start: dt.time | None = None
+    work_end: dt.time | None = None
+    work_days: list[int] | None = None
+    owner_hourly_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    fx_rates: dict[str, str] | None = None
+    policy: dict[str, Any] | None = None
+
+
+class MemberOut(Schema):
+    id: uuid.UUID = Field(alias="uuid")
+    email: str = Field(alias="user.email")
+    name: str = Field(alias="user.name")
+    role: RoleName
+    joined_at: dt.datetime = Field(alias="created_at")
+
+
+class RoleIn(Schema):
+    role: RoleName
+
+
+class InvitationIn(Schema):
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    role: RoleName = "manager"
+
+
+class InvitationOut(Schema):
+    id: uuid.UUID = Field(alias="uuid")
+    email: str
+    role: RoleName
+    created_at: dt.datetime
+
+
+class TokenOut(Schema):
+    id: uuid.UUID = Field(alias="uuid")
+    name: str
+    prefix: str
+    read_only: bool
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None

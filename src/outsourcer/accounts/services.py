@@ -1,0 +1,329 @@
+"""Writes for accounts, workspaces, memberships, invitations and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import zoneinfo
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from outsourcer.accounts.models import (
+    POLICY_DEFAULTS,
+    ApiToken,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    Workspace,
+)
+from outsourcer.audit.services import apply_changes, audit_record
+from outsourcer.core.actor import Actor
+from outsourcer.core.tasks import send_email
+
+INVITATION_SALT = "outsourcer.invitation"
+TOKEN_PREFIX = "osk_"
+
+WORKSPACE_FIELDS = frozenset(
+    {
+        "name", "kind", "base_currency", "country", "region", "time_zone", "work_start",
+        "work_end", "work_days", "owner_hourly_value", "fx_rates", "policy",
+    }
+)
+
+
+class AccountError(Exception):
+    """A request the rules refuse; the message is meant for the user."""
+
+
+# --- Users ----------------------------------------------------------------------------------------
+
+
+def user_create(*, email: str, password: str | None, name: str = "", actor: Actor | None = None) -> User:
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(f"An account for {email} already exists.")
+    user = User.objects.create_user(email=email, password=password, name=name)
+    audit_record(actor=actor or Actor(user=user, face="web"), action="user.create", obj=user, workspace=None)
+    return user
+
+
+# --- Workspaces -----------------------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:60] or "workspace"
+    slug, n = base, 2
+    while Workspace.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def workspace_validate(data: dict[str, Any]) -> None:
+    """What a model field cannot say: a real IANA zone, known policy keys, sane FX rates."""
+    errors: dict[str, str] = {}
+    tz = data.get("time_zone")
+    if tz is not None:
+        try:
+            zoneinfo.ZoneInfo(tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["time_zone"] = f"{tz!r} is not a known IANA time zone (e.g. America/New_York)."
+    policy = data.get("policy")
+    if policy is not None:
+        unknown = sorted(set(policy) - set(POLICY_DEFAULTS))
+        if unknown:
+            errors["policy"] = f"Unknown policy keys: {', '.join(unknown)}."
+    fx = data.get("fx_rates")
+    if fx is not None:
+        for code, rate in fx.items():
+            try:
+                if len(code) != 3 or not code.isupper() or Decimal(str(rate)) <= 0:
+                    raise ValueError
+            except (ArithmeticError, ValueError):
+                errors["fx_rates"] = f"FX rate for {code!r} must be a positive number keyed by an ISO code."
+    days = data.get("work_days")
+    if days is not None and (
+        not isinstance(days, list) or any(d not in range(1, 8) for d in days) or len(set(days)) != len(days)
+    ):
+        errors["work_days"] = "Working days are ISO weekday numbers 1-7 (1 = Monday), each once."
+    if errors:
+        raise ValidationError(errors)
+
+
+def workspace_create(*, actor: Actor, name: str, owner: User | None, **fields: Any) -> Workspace:
+    unknown = set(fields) - WORKSPACE_FIELDS
+    if unknown:
+        raise AccountError(f"Unknown workspace fields: {', '.join(sorted(unknown))}")
+    workspace_validate(fields)
+    with transaction.atomic():
+        workspace = Workspace(name=name, slug=_unique_slug(name), **fields)
+        workspace.full_clean()
+        workspace.save()
+        audit_record(actor=actor, action="workspace.create", obj=workspace, workspace=workspace,
+                     changes={"name": [None, name]})
+        if owner is not None:
+            membership_add(actor=actor, workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+def workspace_update(*, actor: Actor, workspace: Workspace, data: dict[str, Any]) -> Workspace:
+    unknown = set(data) - WORKSPACE_FIELDS
+    if unknown:
+        raise AccountError(f"Unknown workspace fields: {', '.join(sorted(unknown))}")
+    workspace_validate(data)
+    with transaction.atomic():
+        changes = apply_changes(workspace, data)
+        if changes:
+            workspace.full_clean()
+            workspace.save()
+            audit_record(actor=actor, action="workspace.update", obj=workspace, workspace=workspace,
+                         changes=changes)
+    return workspace
+
+
+def signup(*, email: str, password: str, name: str, workspace_name: str, **fields: Any) -> tuple[User, Workspace]:
+    with transaction.atomic():
+        user = user_create(email=email, password=password, name=name)
+        actor = Actor(user=user, face="web")
+        workspace = workspace_create(actor=actor, name=workspace_name, owner=user, **fields)
+    return user, workspace
+
+
+# --- Memberships ----------------------------------------------------------------------------------
+
+
+def membership_add(*, actor: Actor, workspace: Workspace, user: User, role: str) -> Membership:
+    if role not in Role.values:
+        raise AccountError(f"Unknown role {role!r}.")
+    membership, created = Membership.objects.get_or_create(
+        user=user, workspace=workspace, defaults={"role": role}
+    )
+    if created:
+        audit_record(actor=actor, action="member.add", obj=membership, workspace=workspace,
+                     changes={"user": [None, user.email], "role": [None, role]})
+    return membership
+
+
+def _owners_left_without(membership: Membership) -> int:
+    return (
+        Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise AccountError(f"Unknown role {role!r}.")
+    with transaction.atomic():
+        if membership.role == Role.OWNER and role != Role.OWNER and _owners_left_without(membership) == 0:
+            raise AccountError("A workspace needs at least one owner; make someone else owner first.")
+        changes = apply_changes(membership, {"role": role})
+        if changes:
+            membership.save(update_fields=["role", "updated_at"])
+            audit_record(actor=actor, action="member.role", obj=membership,
+                         workspace=membership.workspace, changes=changes)
+    return membership
+
+
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
+    with transaction.atomic():
+        if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
+            raise AccountError("The last owner cannot be removed.")
+        audit_record(actor=actor, action="member.remove", obj=membership,
+                     workspace=membership.workspace,
+                     changes={"user": [membership.user.email, None], "role": [membership.role, None]})
+        membership.delete()
+
+
+# --- Invitations ----------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.uuid))
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.BASE_URL + reverse("accounts:invitation", args=[invitation_token(invitation)])
+
+
+def invitation_create(*, actor: Actor, workspace: Workspace, email: str, role: str) -> Invitation:
+    email = User.objects.normalize_email(email).lower()
+    if role not in Role.values:
+        raise AccountError(f"Unknown role {role!r}.")
+    if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise AccountError(f"{email} is already a member of {workspace.name}.")
+    with transaction.atomic():
+        Invitation.objects.filter(workspace=workspace, email=email, accepted_at=None, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        invitation = Invitation.objects.create(
+            workspace=workspace, email=email, role=role, invited_by=actor.user
+        )
+        audit_record(actor=actor, action="invitation.create", obj=invitation, workspace=workspace,
+                     changes={"email": [None, email], "role": [None, role]})
+        days = settings.INVITATION_MAX_AGE_SECONDS // 86400
+        body = render_to_string(
+            "accounts/email/invitation.txt",
+            {"invitation": invitation, "url": invitation_url(invitation), "inviter": actor.label,
+             "days": days},
+        )
+        subject = f"You are invited to {workspace.name} on Outsourcer"
+        transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body))
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link points to, or an AccountError saying why it cannot be used."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        public_id = signer.unsign(token, max_age=dt.timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS))
+    except signing.SignatureExpired as exc:
+        raise AccountError("This invitation has expired. Ask for a new one.") from exc
+    except signing.BadSignature as exc:
+        raise AccountError("This invitation link is not valid.") from exc
+    try:
+        invitation = Invitation.objects.select_related("workspace").get(uuid=public_id)
+    except (Invitation.DoesNotExist, ValueError) as exc:
+        raise AccountError("This invitation link is not valid.") from exc
+    if invitation.revoked_at is not None:
+        raise AccountError("This invitation was withdrawn.")
+    if invitation.accepted_at is not None:
+        raise AccountError("This invitation was already used.")
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    if user.email.lower() != invitation.email.lower():
+        raise AccountError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    actor = Actor(user=user, face="web")
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_open:
+            raise AccountError("This invitation was already used.")
+        membership = membership_add(actor=actor, workspace=invitation.workspace, user=user, role=invitation.role)
+        locked.accepted_at = timezone.now()
+        locked.accepted_by = user
+        locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        audit_record(actor=actor, action="invitation.accept", obj=locked, workspace=invitation.workspace)
+    return membership
+
+
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
+    if not invitation.is_open:
+        raise AccountError("Only an open invitation can be withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(actor=actor, action="invitation.revoke", obj=invitation, workspace=invitation.workspace)
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(
+    *, actor: Actor, workspace: Workspace, user: User, name: str, read_only: bool
+) -> tuple[ApiToken, str]:
+    """Return the token and its key; the key is shown once and never stored."""
+    if not Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise AccountError("Only a member of the workspace can hold a token for it.")
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, workspace=workspace, name=name.strip() or "API token", prefix=prefix,
+        key_hash=hash_key(raw), read_only=read_only,
+    )
+    audit_record(actor=actor, action="token.create", obj=token, workspace=workspace,
+                 changes={"name": [None, token.name], "read_only": [None, read_only]})
+    return token, raw
+
+
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, action="token.revoke", obj=token, workspace=token.workspace)
+
+
+# --- Login throttling -----------------------------------------------------------------------------
+
+
+def _throttle_keys(email: str, ip: str) -> list[str]:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
+    return [f"login-fail:email:{digest}", f"login-fail:ip:{ip}"]
+
+
+def login_blocked(*, email: str, ip: str) -> bool:
+    limit = settings.LOGIN_FAILURE_LIMIT
+    # The IP allows more, so a shared office address is not locked out by one person.
+    email_key, ip_key = _throttle_keys(email, ip)
+    return (cache.get(email_key) or 0) >= limit or (cache.get(ip_key) or 0) >= limit * 4
+
+
+def login_failed(*, email: str, ip: str) -> None:
+    for key in _throttle_keys(email, ip):
+        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_succeeded(*, email: str, ip: str) -> None:
+    cache.delete(_throttle_keys(email, ip)[0])

@@ -1,0 +1,100 @@
+"""The REST API at /api/v1/: one NinjaAPI, each app's router mounted on it, errors as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from outsourcer import __version__
+from outsourcer.accounts.api import router as accounts_router
+from outsourcer.accounts.api_door import AUTH
+from outsourcer.accounts.door import ObjectNotFound, WorkspaceNotFound
+from outsourcer.accounts.services import AccountError
+from outsourcer.audit.api import router as audit_router
+from outsourcer.bundles.api import router as bundles_router
+from outsourcer.bundles.services import BundleConflict
+from outsourcer.bundles.validation import BundleInvalid
+
+api = NinjaAPI(
+    title="Outsourcer API",
+    version="1",
+    description=(
+        f"Outsourcer {__version__}. Authenticate with a personal API token "
+        "(`Authorization: Bearer osk_...`, created on a workspace's API tokens page) or, from the "
+        "browser, the signed-in session. Every error is JSON with a `message`."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+api.add_router("", accounts_router)
+api.add_router("", audit_router)
+api.add_router("", bundles_router)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"message": message, **extra}, status=status)
+
+
+@api.exception_handler(WorkspaceNotFound)
+def _workspace_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "No such workspace.")
+
+
+@api.exception_handler(ObjectNotFound)
+def _object_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, str(exc) or "You do not have permission to do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 401, "Authentication required: send a bearer token or sign in.")
+
+
+@api.exception_handler(AccountError)
+def _account_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 400, str(exc))
+
+
+@api.exception_handler(ValidationError)
+def _model_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    errors = [{"path": f"$.{field}" if field else "$", "message": " ".join(msgs)} for field, msgs in details.items()]
+    return _error(request, 400, "Some values are not valid.", errors=errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def _request_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"path": "$." + ".".join(str(p) for p in err.get("loc", [])[1:]) if len(err.get("loc", [])) > 1 else "$",
+         "message": err.get("msg", "invalid")}
+        for err in exc.errors
+    ]
+    return _error(request, 422, "The request is not valid.", errors=errors)
+
+
+@api.exception_handler(BundleInvalid)
+def _bundle_invalid(request: HttpRequest, exc: BundleInvalid) -> HttpResponse:
+    return _error(request, 400, f"The bundle has {len(exc.errors)} problem(s); nothing was imported.",
+                  errors=[e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(BundleConflict)
+def _bundle_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 409, str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))

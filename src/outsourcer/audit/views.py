@@ -1,0 +1,17 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from outsourcer.accounts.door import WorkspaceAccess
+from outsourcer.accounts.web import render_access, workspace_view
+from outsourcer.audit.selectors import audit_entry_list
+
+FACES = ("web", "api", "cli", "job")
+
+
+@workspace_view(get="audit")
+def activity(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
+    face = request.GET.get("face", "")
+    entries = audit_entry_list(workspace=access.workspace, face=face if face in FACES else "")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    template = "audit/_entries.html" if request.htmx else "audit/activity.html"  # type: ignore[attr-defined]
+    return render_access(request, access, template, {"page": page, "face": face, "faces": FACES})

@@ -1,0 +1,102 @@
+"""Importing a workspace bundle: validated in full first, stored all or nothing, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from outsourcer.accounts.models import User, Workspace
+from outsourcer.accounts.services import workspace_create, workspace_update
+from outsourcer.audit.services import audit_record
+from outsourcer.bundles.selectors import workspace_holds_data
+from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate
+from outsourcer.core.actor import Actor
+
+
+class BundleConflict(Exception):
+    """The target holds data and the caller did not ask to replace it."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    workspace: Workspace
+    created: bool
+    counts: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"workspace": self.workspace.name, "slug": self.workspace.slug, "id": str(self.workspace.uuid),
+                "created": self.created, "counts": self.counts}
+
+
+def _hhmm(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def workspace_fields(section: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's `workspace` object as the fields `Workspace` stores (the name is the caller's)."""
+    hours = section.get("working_hours") or {}
+    hourly = section.get("owner_hourly_value")
+    return {
+        "kind": section.get("kind", Workspace.Kind.SMALL_BUSINESS),
+        "base_currency": section["base_currency"],
+        "country": section.get("country", ""),
+        "region": section.get("region", ""),
+        "time_zone": hours.get("timezone", "UTC"),
+        "work_start": _hhmm(hours.get("start", "09:00")),
+        "work_end": _hhmm(hours.get("end", "17:00")),
+        "work_days": sorted(hours.get("days") or [1, 2, 3, 4, 5]),
+        "owner_hourly_value": Decimal(hourly) if hourly is not None else None,
+        "fx_rates": dict(section.get("fx_rates") or {}),
+        "policy": dict(section.get("policy") or {}),
+    }
+
+
+def _counts(document: dict[str, Any]) -> dict[str, int]:
+    return {"workspace": 1} | {
+        key: len(value) for key, value in document.items() if isinstance(value, list)
+    }
+
+
+def _checked(document: Any) -> dict[str, Any]:
+    errors = bundle_validate(document)
+    if errors:
+        raise BundleInvalid(errors)
+    return document  # type: ignore[no-any-return]
+
+
+def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | None) -> ImportResult:
+    """Create a workspace called `name` from the bundle, with `owner` as its owner (or no members)."""
+    document = _checked(document)
+    name = name.strip() or document["workspace"]["name"]
+    with transaction.atomic():
+        workspace = workspace_create(actor=actor, name=name, owner=owner, **workspace_fields(document["workspace"]))
+        result = ImportResult(workspace=workspace, created=True, counts=_counts(document))
+        audit_record(actor=actor, action="bundle.import", obj=workspace, workspace=workspace,
+                     changes={"counts": result.counts})
+    return result
+
+
+def bundle_import_into(*, actor: Actor, document: Any, workspace: Workspace, replace: bool) -> ImportResult:
+    """Load the bundle into an existing workspace; one that holds data needs `replace`."""
+    document = _checked(document)
+    with transaction.atomic():
+        locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
+        if not replace and workspace_holds_data(workspace=locked):
+            raise BundleConflict(
+                f"{locked.name} already holds data; importing would replace it. Ask for replace "
+                "(--replace on the command line) to go ahead."
+            )
+        workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
+        result = ImportResult(workspace=locked, created=False, counts=_counts(document))
+        audit_record(actor=actor, action="bundle.import", obj=locked, workspace=locked,
+                     changes={"counts": result.counts, "replace": replace})
+    return result
+
+
+__all__ = ["BundleConflict", "BundleError", "BundleInvalid", "ImportResult", "bundle_import_into",
+           "bundle_import_new"]

@@ -1,0 +1,180 @@
+"""Validating a workspace bundle in full before anything is stored.
+
+First the JSON Schema (our public contract, `schema/bundle.schema.json`), then what a schema cannot
+say: IANA zones that exist, refs unique in their list, sections this version can store. Every
+problem is reported with its JSON path, so a user can fix a whole file in one pass.
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bundle.schema.json"
+BUNDLE_FORMAT = "outsourcer-bundle"
+BUNDLE_VERSION = 1
+
+# Sections this version stores. Each later stage of the cycle adds its own.
+SUPPORTED_SECTIONS: frozenset[str] = frozenset({"workspace"})
+ALL_SECTIONS = ("workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices", "risks")
+
+
+@dataclass(frozen=True, order=True)
+class BundleError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class BundleInvalid(Exception):
+    def __init__(self, errors: list[BundleError]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the bundle")
+
+
+@cache
+def bundle_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(bundle_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def json_path(parts: Any) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _schema_errors(document: Any) -> list[BundleError]:
+    errors: list[BundleError] = []
+    for error in _validator().iter_errors(document):
+        errors.extend(_explain(error))
+    return errors
+
+
+def _explain(error: SchemaError) -> list[BundleError]:
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extras = sorted(k for k in error.instance if k not in allowed)
+        return [BundleError(json_path([*path, key]), "unknown key (not part of the bundle format)") for key in extras]
+    if error.validator in {"oneOf", "anyOf"} and error.context:
+        # The deepest sub-error says the most; a list of every branch says nothing.
+        best = max(error.context, key=lambda e: len(list(e.absolute_path)))
+        return _explain(best)
+    message = error.message
+    if error.validator == "type":
+        message = f"expected {error.validator_value}, got {type(error.instance).__name__}: {_short(error.instance)}"
+    elif error.validator == "required":
+        message = error.message.replace("is a required property", "is required")
+    elif error.validator in {"pattern", "format", "enum", "const"}:
+        message = f"{_short(error.instance)} is not valid here ({_rule(error)})"
+    return [BundleError(json_path(path), message)]
+
+
+def _rule(error: SchemaError) -> str:
+    if error.validator == "enum":
+        return "one of " + ", ".join(json.dumps(v) for v in error.validator_value)
+    if error.validator == "const":
+        return f"must be {json.dumps(error.validator_value)}"
+    if error.validator == "format":
+        return f"must be a {error.validator_value}, e.g. 2026-01-31" if error.validator_value == "date" else str(
+            error.validator_value
+        )
+    return f"must match {error.validator_value}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _zone_errors(document: dict[str, Any]) -> list[BundleError]:
+    errors = []
+
+    def check(hours: Any, path: list[Any]) -> None:
+        if isinstance(hours, dict) and isinstance(hours.get("timezone"), str):
+            name = hours["timezone"]
+            try:
+                zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                errors.append(BundleError(json_path([*path, "timezone"]),
+                                          f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)"))
+
+    check(document.get("workspace", {}).get("working_hours"), ["workspace", "working_hours"])
+    for i, contractor in enumerate(document.get("contractors") or []):
+        if isinstance(contractor, dict):
+            check(contractor.get("working_hours"), ["contractors", i, "working_hours"])
+    return errors
+
+
+def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
+    errors = []
+    for section in ALL_SECTIONS[1:]:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(document.get(section) or []):
+            ref = item.get("ref") if isinstance(item, dict) else None
+            if not isinstance(ref, str):
+                continue
+            if ref in seen:
+                errors.append(BundleError(json_path([section, i, "ref"]),
+                                          f"ref {ref!r} is already used by {json_path([section, seen[ref]])}"))
+            else:
+                seen[ref] = i
+    return errors
+
+
+def _unsupported_sections(document: dict[str, Any]) -> list[BundleError]:
+    errors = []
+    for section in ALL_SECTIONS:
+        if section in SUPPORTED_SECTIONS or section not in document:
+            continue
+        if document[section]:
+            errors.append(BundleError(
+                json_path([section]),
+                f"this version of Outsourcer cannot store {section!r} yet; nothing was imported. "
+                "Remove the section or use a version that supports it.",
+            ))
+    return errors
+
+
+def bundle_validate(document: Any) -> list[BundleError]:
+    """Every problem in the document, sorted by path; an empty list means it can be imported."""
+    errors = _schema_errors(document)
+    if isinstance(document, dict):
+        errors += _zone_errors(document) + _ref_errors(document) + _unsupported_sections(document)
+    return sorted(set(errors))
+
+
+def bundle_parse(raw: bytes | str, *, max_bytes: int) -> dict[str, Any]:
+    """Decode a bundle file; a file that is not JSON is one error at `$`."""
+    if len(raw) > max_bytes:
+        raise BundleInvalid([BundleError("$", f"the file is larger than {max_bytes // (1024 * 1024)} MiB")])
+    try:
+        document = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise BundleInvalid([BundleError("$", "the file is not UTF-8 text")]) from exc
+    except json.JSONDecodeError as exc:
+        raise BundleInvalid([BundleError("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]) from exc
+    errors = bundle_validate(document)
+    if errors:
+        raise BundleInvalid(errors)
+    assert isinstance(document, dict)  # the schema's top level is an object
+    return document
