@@ -46,9 +46,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("OUTSOURCER_DEBUG", False)
 TESTING = env_bool("OUTSOURCER_TESTING", False)
 
-DATA_DIR = Path(
-    env_str("OUTSOURCER_DATA_DIR", str(_CHECKOUT / "var" if IN_CHECKOUT else Path.cwd() / "var"))
-).resolve()
+DATA_DIR = Path(env_str("OUTSOURCER_DATA_DIR", str(_CHECKOUT / "var" if IN_CHECKOUT else Path.cwd() / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_str("OUTSOURCER_SECRET_KEY")
 if not SECRET_KEY:
@@ -96,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "outsourcer.api.middleware.JsonApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "outsourcer.urls"
@@ -126,11 +126,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "outsourcer.sqlite3",
+            "NAME": str(DATA_DIR / "outsourcer.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE avoids "database is locked" when a read turns into a write mid-transaction;
                 # WAL lets readers go on while one writer writes.
@@ -230,6 +229,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("OUTSOURCER_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_ROOT = Path(env_str("OUTSOURCER_MEDIA_ROOT", str(DATA_DIR / "media")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

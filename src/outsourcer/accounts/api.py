@@ -14,14 +14,15 @@ from outsourcer.accounts.models import Invitation, Membership, Workspace
 from outsourcer.accounts.schemas import (
     InvitationIn,
     InvitationOut,
-    MeOut,
     MemberOut,
+    MeOut,
     RoleIn,
     TokenOut,
     WorkspaceCreateIn,
     WorkspaceOut,
     WorkspacePatchIn,
 )
+from outsourcer.accounts.services import parse_hhmm
 from outsourcer.core.actor import Actor
 
 router = Router(tags=["workspaces"])
@@ -29,12 +30,23 @@ router = Router(tags=["workspaces"])
 
 def workspace_out(ws: Workspace, role: str) -> dict[str, Any]:
     return {
-        "id": ws.uuid, "name": ws.name, "slug": ws.slug, "kind": ws.kind,
-        "base_currency": ws.base_currency, "country": ws.country, "region": ws.region,
-        "working_hours": {"timezone": ws.time_zone, "start": ws.work_start.strftime("%H:%M"),
-                          "end": ws.work_end.strftime("%H:%M"), "days": ws.working_days},
-        "owner_hourly_value": ws.owner_hourly_value, "fx_rates": ws.fx_rates,
-        "policy": ws.effective_policy, "role": role,
+        "id": ws.uuid,
+        "name": ws.name,
+        "slug": ws.slug,
+        "kind": ws.kind,
+        "base_currency": ws.base_currency,
+        "country": ws.country,
+        "region": ws.region,
+        "working_hours": {
+            "timezone": ws.time_zone,
+            "start": ws.work_start.strftime("%H:%M"),
+            "end": ws.work_end.strftime("%H:%M"),
+            "days": ws.working_days,
+        },
+        "owner_hourly_value": ws.owner_hourly_value,
+        "fx_rates": ws.fx_rates,
+        "policy": ws.effective_policy,
+        "role": role,
     }
 
 
@@ -64,8 +76,11 @@ def workspace_list(request: HttpRequest) -> list[dict[str, Any]]:
 def workspace_create(request: HttpRequest, payload: WorkspaceCreateIn) -> tuple[int, dict[str, Any]]:
     session_only(request)
     services.workspace_validate({"time_zone": payload.time_zone})
-    ws = services.workspace_create(actor=Actor.api(request), owner=request.auth_user,  # type: ignore[attr-defined]
-                                   **payload.dict())
+    ws = services.workspace_create(
+        actor=Actor.api(request),
+        owner=request.auth_user,  # type: ignore[attr-defined]
+        **payload.dict(),
+    )
     return 201, workspace_out(ws, "owner")
 
 
@@ -81,10 +96,18 @@ def workspace_detail(request: HttpRequest, ws: uuid.UUID) -> dict[str, Any]:
 def workspace_update(request: HttpRequest, ws: uuid.UUID, payload: WorkspacePatchIn) -> dict[str, Any]:
     access = api_door(request, ws, "admin")
     data = payload.dict(exclude_unset=True)
-    for key in ("name", "kind", "base_currency", "time_zone", "work_start", "work_end", "work_days",
-                "fx_rates", "policy", "country", "region"):
-        if key in data and data[key] is None:
+    nullable = {"owner_hourly_value"}
+    for key, value in data.items():
+        if value is None and key not in nullable:
             raise ValidationError({key: "This field cannot be null."})
+    if data.pop("working_hours", None) is not None and payload.working_hours is not None:
+        hours = payload.working_hours  # the model, so unset `days` still takes its default
+        data.update(
+            time_zone=hours.timezone,
+            work_start=parse_hhmm(hours.start),
+            work_end=parse_hhmm(hours.end),
+            work_days=hours.days,
+        )
     services.workspace_update(actor=Actor.api(request), workspace=access.workspace, data=data)
     return workspace_out(access.workspace, access.role)
 

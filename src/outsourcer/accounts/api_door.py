@@ -40,6 +40,7 @@ class BrowserSession(SessionAuth):
             request.api_token = None  # type: ignore[attr-defined]
         return user
 
+
 AUTH = [TokenAuth(), BrowserSession()]
 
 

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 
 from outsourcer.accounts.models import Membership, Role, Workspace
@@ -65,7 +65,7 @@ class WorkspaceAccess:
     def get(self, queryset: QuerySet[M], public_id: uuid.UUID | str) -> M:
         try:
             return self.scope(queryset).get(uuid=public_id)
-        except (queryset.model.DoesNotExist, ValueError) as exc:
+        except (ObjectDoesNotExist, ValidationError, ValueError) as exc:
             raise ObjectNotFound(f"No such {queryset.model._meta.verbose_name}.") from exc
 
     @property
@@ -88,9 +88,7 @@ def door_open(
         membership = Membership.objects.select_related("workspace").get(user=user, **lookup)
     except (Membership.DoesNotExist, ValueError) as exc:
         raise WorkspaceNotFound from exc
-    access = WorkspaceAccess(
-        workspace=membership.workspace, user=user, role=membership.role, read_only=read_only
-    )
+    access = WorkspaceAccess(workspace=membership.workspace, user=user, role=membership.role, read_only=read_only)
     access.require(action)
     return access
 

@@ -21,7 +21,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class EmailLoginForm(AuthenticationForm):
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -49,8 +51,12 @@ class SignupForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     workspace_name = forms.CharField(max_length=200, label="Business or workspace name")
     kind = forms.ChoiceField(choices=Workspace.Kind.choices, initial=Workspace.Kind.SMALL_BUSINESS)
-    base_currency = forms.RegexField(regex=r"^[A-Z]{3}$", initial="USD", max_length=3,
-                                     error_messages={"invalid": "Use a three-letter code such as USD."})
+    base_currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="USD",
+        max_length=3,
+        error_messages={"invalid": "Use a three-letter code such as USD."},
+    )
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="America/New_York")
 
     def clean_password(self) -> str:
@@ -92,7 +98,9 @@ class WorkspaceForm(forms.ModelForm):
         choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label="Working days"
     )
     fx_rates_text = forms.CharField(
-        required=False, label="FX rates", widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="FX rates",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Units of base currency per one unit of another currency, one per line: EUR=1.08",
     )
     min_overlap_hours = forms.DecimalField(min_value=0, max_value=24, required=False)
@@ -107,10 +115,22 @@ class WorkspaceForm(forms.ModelForm):
 
     class Meta:
         model = Workspace
-        fields = ("name", "kind", "base_currency", "country", "region", "time_zone", "work_start",
-                  "work_end", "work_days", "owner_hourly_value")
-        widgets = {"work_start": forms.TimeInput(attrs={"type": "time"}),
-                   "work_end": forms.TimeInput(attrs={"type": "time"})}
+        fields = (
+            "name",
+            "kind",
+            "base_currency",
+            "country",
+            "region",
+            "time_zone",
+            "work_start",
+            "work_end",
+            "work_days",
+            "owner_hourly_value",
+        )
+        widgets = {
+            "work_start": forms.TimeInput(attrs={"type": "time"}),
+            "work_end": forms.TimeInput(attrs={"type": "time"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,7 +176,8 @@ class RoleForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, initial="My script")
     access = forms.ChoiceField(
-        choices=[("read", "Read only"), ("write", "Read and write")], initial="read",
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        initial="read",
         widget=forms.RadioSelect,
     )
 

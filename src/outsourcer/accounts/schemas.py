@@ -24,10 +24,12 @@ class MeOut(Schema):
 
 
 class WorkingHours(Schema):
-    timezone: str
-    start: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    end: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    days: list[int]
+    timezone: str = Field(max_length=64, description="IANA zone, e.g. America/New_York")
+    start: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")
+    end: str = Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM; earlier than start crosses midnight"
+    )
+    days: list[int] = Field(default=[1, 2, 3, 4, 5], description="ISO weekdays, 1 = Monday")
 
 
 class WorkspaceOut(Schema):
@@ -58,10 +60,7 @@ class WorkspacePatchIn(Schema):
     base_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     country: str | None = Field(None, pattern=r"^([A-Z]{2})?$")
     region: str | None = Field(None, max_length=64)
-    time_zone: str | None = Field(None, max_length=64)
-    work_start: dt.time | None = None
-    work_end: dt.time | None = None
-    work_days: list[int] | None = None
+    working_hours: WorkingHours | None = None
     owner_hourly_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     fx_rates: dict[str, str] | None = None
     policy: dict[str, Any] | None = None

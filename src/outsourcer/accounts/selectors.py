@@ -83,4 +83,3 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     if token is not None:
         token.touch()
     return token
-

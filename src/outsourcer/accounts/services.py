@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import zoneinfo
 from decimal import Decimal
@@ -20,7 +21,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from outsourcer.accounts.models import (
-    POLICY_DEFAULTS,
     ApiToken,
     Invitation,
     Membership,
@@ -37,8 +37,18 @@ TOKEN_PREFIX = "osk_"
 
 WORKSPACE_FIELDS = frozenset(
     {
-        "name", "kind", "base_currency", "country", "region", "time_zone", "work_start",
-        "work_end", "work_days", "owner_hourly_value", "fx_rates", "policy",
+        "name",
+        "kind",
+        "base_currency",
+        "country",
+        "region",
+        "time_zone",
+        "work_start",
+        "work_end",
+        "work_days",
+        "owner_hourly_value",
+        "fx_rates",
+        "policy",
     }
 )
 
@@ -70,6 +80,47 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+# Each policy value's kind and bounds, as the bundle schema states them.
+POLICY_BOUNDS: dict[str, tuple[str, float | None, float | None]] = {
+    "min_overlap_hours": ("number", 0, 24),
+    "max_check_ins_per_week": ("number", 0, None),
+    "silence_days": ("integer", 1, None),
+    "default_payment_terms_days": ("integer", 0, 120),
+    "trial_required_above": ("money", 0, None),
+    "originality_threshold": ("number", 0, 1),
+    "budget_alert_percent": ("integer", 1, 100),
+}
+MONEY_RE = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
+
+
+def policy_problem(policy: Any) -> str:
+    """Why a policy object is not valid, or an empty string when it is."""
+    if not isinstance(policy, dict):
+        return "The policy must be an object of named values."
+    unknown = sorted(set(policy) - set(POLICY_BOUNDS))
+    if unknown:
+        return f"Unknown policy keys: {', '.join(unknown)}."
+    for key, value in policy.items():
+        kind, low, high = POLICY_BOUNDS[key]
+        if kind == "money":
+            if not isinstance(value, str) or not MONEY_RE.match(value):
+                return f'{key} must be an amount written as a string, e.g. "2000" or "2000.00".'
+            continue
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or (kind == "integer" and not float(value).is_integer()):
+            return f"{key} must be {'a whole number' if kind == 'integer' else 'a number'}."
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+            return f"{key} must be {bounds}."
+    return ""
+
+
+def parse_hhmm(text: str) -> dt.time:
+    """`HH:MM` as a naive time of day (working hours are read in the workspace's own zone)."""
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
 def workspace_validate(data: dict[str, Any]) -> None:
     """What a model field cannot say: a real IANA zone, known policy keys, sane FX rates."""
     errors: dict[str, str] = {}
@@ -81,9 +132,9 @@ def workspace_validate(data: dict[str, Any]) -> None:
             errors["time_zone"] = f"{tz!r} is not a known IANA time zone (e.g. America/New_York)."
     policy = data.get("policy")
     if policy is not None:
-        unknown = sorted(set(policy) - set(POLICY_DEFAULTS))
-        if unknown:
-            errors["policy"] = f"Unknown policy keys: {', '.join(unknown)}."
+        problem = policy_problem(policy)
+        if problem:
+            errors["policy"] = problem
     fx = data.get("fx_rates")
     if fx is not None:
         for code, rate in fx.items():
@@ -110,8 +161,9 @@ def workspace_create(*, actor: Actor, name: str, owner: User | None, **fields: A
         workspace = Workspace(name=name, slug=_unique_slug(name), **fields)
         workspace.full_clean()
         workspace.save()
-        audit_record(actor=actor, action="workspace.create", obj=workspace, workspace=workspace,
-                     changes={"name": [None, name]})
+        audit_record(
+            actor=actor, action="workspace.create", obj=workspace, workspace=workspace, changes={"name": [None, name]}
+        )
         if owner is not None:
             membership_add(actor=actor, workspace=workspace, user=owner, role=Role.OWNER)
     return workspace
@@ -127,8 +179,7 @@ def workspace_update(*, actor: Actor, workspace: Workspace, data: dict[str, Any]
         if changes:
             workspace.full_clean()
             workspace.save()
-            audit_record(actor=actor, action="workspace.update", obj=workspace, workspace=workspace,
-                         changes=changes)
+            audit_record(actor=actor, action="workspace.update", obj=workspace, workspace=workspace, changes=changes)
     return workspace
 
 
@@ -146,21 +197,20 @@ def signup(*, email: str, password: str, name: str, workspace_name: str, **field
 def membership_add(*, actor: Actor, workspace: Workspace, user: User, role: str) -> Membership:
     if role not in Role.values:
         raise AccountError(f"Unknown role {role!r}.")
-    membership, created = Membership.objects.get_or_create(
-        user=user, workspace=workspace, defaults={"role": role}
-    )
+    membership, created = Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": role})
     if created:
-        audit_record(actor=actor, action="member.add", obj=membership, workspace=workspace,
-                     changes={"user": [None, user.email], "role": [None, role]})
+        audit_record(
+            actor=actor,
+            action="member.add",
+            obj=membership,
+            workspace=workspace,
+            changes={"user": [None, user.email], "role": [None, role]},
+        )
     return membership
 
 
 def _owners_left_without(membership: Membership) -> int:
-    return (
-        Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER)
-        .exclude(pk=membership.pk)
-        .count()
-    )
+    return Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER).exclude(pk=membership.pk).count()
 
 
 def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
@@ -172,8 +222,9 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
         changes = apply_changes(membership, {"role": role})
         if changes:
             membership.save(update_fields=["role", "updated_at"])
-            audit_record(actor=actor, action="member.role", obj=membership,
-                         workspace=membership.workspace, changes=changes)
+            audit_record(
+                actor=actor, action="member.role", obj=membership, workspace=membership.workspace, changes=changes
+            )
     return membership
 
 
@@ -181,9 +232,13 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
     with transaction.atomic():
         if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
             raise AccountError("The last owner cannot be removed.")
-        audit_record(actor=actor, action="member.remove", obj=membership,
-                     workspace=membership.workspace,
-                     changes={"user": [membership.user.email, None], "role": [membership.role, None]})
+        audit_record(
+            actor=actor,
+            action="member.remove",
+            obj=membership,
+            workspace=membership.workspace,
+            changes={"user": [membership.user.email, None], "role": [membership.role, None]},
+        )
         membership.delete()
 
 
@@ -208,16 +263,18 @@ def invitation_create(*, actor: Actor, workspace: Workspace, email: str, role: s
         Invitation.objects.filter(workspace=workspace, email=email, accepted_at=None, revoked_at=None).update(
             revoked_at=timezone.now()
         )
-        invitation = Invitation.objects.create(
-            workspace=workspace, email=email, role=role, invited_by=actor.user
+        invitation = Invitation.objects.create(workspace=workspace, email=email, role=role, invited_by=actor.user)
+        audit_record(
+            actor=actor,
+            action="invitation.create",
+            obj=invitation,
+            workspace=workspace,
+            changes={"email": [None, email], "role": [None, role]},
         )
-        audit_record(actor=actor, action="invitation.create", obj=invitation, workspace=workspace,
-                     changes={"email": [None, email], "role": [None, role]})
         days = settings.INVITATION_MAX_AGE_SECONDS // 86400
         body = render_to_string(
             "accounts/email/invitation.txt",
-            {"invitation": invitation, "url": invitation_url(invitation), "inviter": actor.label,
-             "days": days},
+            {"invitation": invitation, "url": invitation_url(invitation), "inviter": actor.label, "days": days},
         )
         subject = f"You are invited to {workspace.name} on Outsourcer"
         transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body))
@@ -246,9 +303,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if user.email.lower() != invitation.email.lower():
-        raise AccountError(
-            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
-        )
+        raise AccountError(f"This invitation is for {invitation.email}; you are signed in as {user.email}.")
     actor = Actor(user=user, face="web")
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -286,11 +341,20 @@ def api_token_create(
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, workspace=workspace, name=name.strip() or "API token", prefix=prefix,
-        key_hash=hash_key(raw), read_only=read_only,
+        user=user,
+        workspace=workspace,
+        name=name.strip() or "API token",
+        prefix=prefix,
+        key_hash=hash_key(raw),
+        read_only=read_only,
     )
-    audit_record(actor=actor, action="token.create", obj=token, workspace=workspace,
-                 changes={"name": [None, token.name], "read_only": [None, read_only]})
+    audit_record(
+        actor=actor,
+        action="token.create",
+        obj=token,
+        workspace=workspace,
+        changes={"name": [None, token.name], "read_only": [None, read_only]},
+    )
     return token, raw
 
 

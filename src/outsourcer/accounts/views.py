@@ -24,8 +24,7 @@ from outsourcer.accounts.forms import (
     WorkspaceCreateForm,
     WorkspaceForm,
 )
-from outsourcer.accounts.models import Invitation, Membership, Role, User
-from outsourcer.audit.selectors import audit_entry_list
+from outsourcer.accounts.models import Invitation, Membership, Role, User, Workspace
 from outsourcer.accounts.web import (
     SESSION_LAST_WORKSPACE,
     account_view,
@@ -33,6 +32,7 @@ from outsourcer.accounts.web import (
     render_access,
     workspace_view,
 )
+from outsourcer.audit.selectors import audit_entry_list
 from outsourcer.core.actor import Actor
 
 
@@ -97,9 +97,13 @@ def signup(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, workspace = services.signup(
-                email=data["email"], password=data["password"], name=data["name"],
-                workspace_name=data["workspace_name"], kind=data["kind"],
-                base_currency=data["base_currency"], time_zone=data["time_zone"],
+                email=data["email"],
+                password=data["password"],
+                name=data["name"],
+                workspace_name=data["workspace_name"],
+                kind=data["kind"],
+                base_currency=data["base_currency"],
+                time_zone=data["time_zone"],
             )
         except services.AccountError as exc:
             form.add_error("email", str(exc))
@@ -115,7 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     last = request.session.get(SESSION_LAST_WORKSPACE)
-    memberships = selectors.workspace_list_for_user(user=request.user)  # type: ignore[arg-type]
+    memberships = selectors.workspace_list_for_user(user=request.user)
     chosen = next((m for m in memberships if str(m.workspace.uuid) == last), None) or memberships.first()
     if chosen is None:
         return redirect("accounts:workspaces")
@@ -131,7 +135,8 @@ def workspaces(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Created {workspace.name}.")
         return redirect("workspace:dashboard", ws=workspace.uuid)
     return render(
-        request, "accounts/workspaces.html",
+        request,
+        "accounts/workspaces.html",
         {"memberships": selectors.workspace_list_for_user(user=user), "form": form},
     )
 
@@ -149,7 +154,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if user is not None:
-                services.invitation_accept(invitation=invite, user=user)  # type: ignore[arg-type]
+                services.invitation_accept(invitation=invite, user=user)
             elif form is not None and form.is_valid():
                 with transaction.atomic():
                     user = services.user_create(
@@ -166,9 +171,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, f"You joined {invite.workspace.name}.")
                 return redirect("workspace:dashboard", ws=invite.workspace.uuid)
     return render(
-        request, "accounts/invitation.html",
-        {"invitation": invite, "form": form, "existing": existing, "error": error,
-         "login_url": reverse("accounts:login") + "?next=" + request.path},
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invite,
+            "form": form,
+            "existing": existing,
+            "error": error,
+            "login_url": reverse("accounts:login") + "?next=" + request.path,
+        },
     )
 
 
@@ -184,24 +195,44 @@ def dashboard(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     members = selectors.member_list(workspace=ws)
     recent = audit_entry_list(workspace=ws)[:8] if access.can("audit") else []
     steps = [
-        ("Describe your business", "Currency, time zone, working hours and the policy the health check uses.",
-         reverse("workspace:settings", kwargs={"ws": ws.uuid}), bool(ws.country)),
-        ("Invite the people you work with", "Managers run the work, viewers read, contractors see only their own.",
-         reverse("workspace:members", kwargs={"ws": ws.uuid}), len(members) > 1),
-        ("Bring your data", "Import a workspace bundle, or export this one to keep a copy.",
-         reverse("bundles:page", kwargs={"ws": ws.uuid}), False),
-        ("Connect a script", "A personal API token for this workspace, read-only or read-write.",
-         reverse("workspace:tokens", kwargs={"ws": ws.uuid}), False),
+        (
+            "Describe your business",
+            "Currency, time zone, working hours and the policy the health check uses.",
+            reverse("workspace:settings", kwargs={"ws": ws.uuid}),
+            bool(ws.country),
+        ),
+        (
+            "Invite the people you work with",
+            "Managers run the work, viewers read, contractors see only their own.",
+            reverse("workspace:members", kwargs={"ws": ws.uuid}),
+            len(members) > 1,
+        ),
+        (
+            "Bring your data",
+            "Import a workspace bundle, or export this one to keep a copy.",
+            reverse("bundles:page", kwargs={"ws": ws.uuid}),
+            False,
+        ),
+        (
+            "Connect a script",
+            "A personal API token for this workspace, read-only or read-write.",
+            reverse("workspace:tokens", kwargs={"ws": ws.uuid}),
+            False,
+        ),
     ]
-    return render_access(request, access, "accounts/dashboard.html",
-                         {"members": members, "recent": recent, "steps": steps,
-                          "policy": sorted(ws.effective_policy.items())})
+    return render_access(
+        request,
+        access,
+        "accounts/dashboard.html",
+        {"members": members, "recent": recent, "steps": steps, "policy": sorted(ws.effective_policy.items())},
+    )
 
 
 @workspace_view(get="read", post="admin")
 def workspace_settings(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     ws = access.workspace
-    form = WorkspaceForm(request.POST or None, instance=ws)
+    # A ModelForm writes into its instance while validating; give it a copy so the service sees the change.
+    form = WorkspaceForm(request.POST or None, instance=Workspace.objects.get(pk=ws.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.workspace_update(actor=Actor.web(request), workspace=ws, data=form.service_data())
@@ -212,8 +243,8 @@ def workspace_settings(request: HttpRequest, access: WorkspaceAccess) -> HttpRes
             messages.success(request, "Settings saved.")
             return redirect("workspace:settings", ws=ws.uuid)
     if not access.can("admin"):
-        for field in form.fields.values():
-            field.disabled = True
+        for form_field in form.fields.values():
+            form_field.disabled = True
     return render_access(request, access, "accounts/settings.html", {"form": form})
 
 
@@ -224,7 +255,9 @@ def members(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invite = services.invitation_create(
-                actor=Actor.web(request), workspace=ws, email=form.cleaned_data["email"],
+                actor=Actor.web(request),
+                workspace=ws,
+                email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
             )
         except services.AccountError as exc:
@@ -233,10 +266,15 @@ def members(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
             messages.success(request, f"Invitation sent to {invite.email}.")
             return redirect("workspace:members", ws=ws.uuid)
     return render_access(
-        request, access, "accounts/members.html",
-        {"members": selectors.member_list(workspace=ws),
-         "invitations": selectors.invitation_open_list(workspace=ws) if access.can("admin") else [],
-         "form": form, "roles": Role.choices},
+        request,
+        access,
+        "accounts/members.html",
+        {
+            "members": selectors.member_list(workspace=ws),
+            "invitations": selectors.invitation_open_list(workspace=ws) if access.can("admin") else [],
+            "form": form,
+            "roles": Role.choices,
+        },
     )
 
 
@@ -284,14 +322,18 @@ def tokens(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
             form.add_error("access", "Your role can only hold read-only tokens.")
         else:
             _token, new_key = services.api_token_create(
-                actor=Actor.web(request), workspace=access.workspace, user=user,
-                name=form.cleaned_data["name"], read_only=not wants_write,
+                actor=Actor.web(request),
+                workspace=access.workspace,
+                user=user,
+                name=form.cleaned_data["name"],
+                read_only=not wants_write,
             )
             form = TokenForm()
     return render_access(
-        request, access, "accounts/tokens.html",
-        {"tokens": selectors.api_token_list(workspace=access.workspace, user=user), "form": form,
-         "new_key": new_key},
+        request,
+        access,
+        "accounts/tokens.html",
+        {"tokens": selectors.api_token_list(workspace=access.workspace, user=user), "form": form, "new_key": new_key},
     )
 
 

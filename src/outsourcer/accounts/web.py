@@ -7,14 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from outsourcer.accounts.door import Action, ObjectNotFound, WorkspaceAccess, WorkspaceNotFound, door_open
 
 SESSION_LAST_WORKSPACE = "last_workspace"
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def workspace_view(*, get: Action | None = "read", post: Action | None = None) -> Callable[[View], View]:
@@ -27,10 +27,10 @@ def workspace_view(*, get: Action | None = "read", post: Action | None = None) -
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, ws: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, ws: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            action = policy.get(request.method or "GET", None) if request.method != "HEAD" else get
+            action = policy.get(request.method or "GET") if request.method != "HEAD" else get
             if action is None:
                 return HttpResponse(status=405, headers={"Allow": ", ".join(m for m, a in policy.items() if a)})
             try:
@@ -60,7 +60,7 @@ def account_view(view: View) -> View:
     """A signed-in page that is not about one workspace (workspace list, profile)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -69,5 +69,7 @@ def account_view(view: View) -> View:
     return wrapper
 
 
-def render_access(request: HttpRequest, access: WorkspaceAccess, template: str, context: dict[str, Any]) -> HttpResponse:
+def render_access(
+    request: HttpRequest, access: WorkspaceAccess, template: str, context: dict[str, Any]
+) -> HttpResponse:
     return render(request, template, {"access": access, "workspace": access.workspace, **context})

@@ -77,8 +77,10 @@ def _model_validation(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(NinjaValidationError)
 def _request_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"path": "$." + ".".join(str(p) for p in err.get("loc", [])[1:]) if len(err.get("loc", [])) > 1 else "$",
-         "message": err.get("msg", "invalid")}
+        {
+            "path": "$." + ".".join(str(p) for p in err.get("loc", [])[1:]) if len(err.get("loc", [])) > 1 else "$",
+            "message": err.get("msg", "invalid"),
+        }
         for err in exc.errors
     ]
     return _error(request, 422, "The request is not valid.", errors=errors)
@@ -86,8 +88,12 @@ def _request_validation(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(BundleInvalid)
 def _bundle_invalid(request: HttpRequest, exc: BundleInvalid) -> HttpResponse:
-    return _error(request, 400, f"The bundle has {len(exc.errors)} problem(s); nothing was imported.",
-                  errors=[e.as_dict() for e in exc.errors])
+    return _error(
+        request,
+        400,
+        f"The bundle has {len(exc.errors)} problem(s); nothing was imported.",
+        errors=[e.as_dict() for e in exc.errors],
+    )
 
 
 @api.exception_handler(BundleConflict)

@@ -34,8 +34,16 @@ def bundle_get(request: HttpRequest, ws: uuid.UUID) -> HttpResponse:
         "problem with its JSON path, and nothing changes. Otherwise the workspace is replaced, all or nothing."
     ),
     response={200: dict[str, Any]},
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"type": "object", "description": "A workspace bundle (bundle.schema.json)"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "description": "A workspace bundle (bundle.schema.json)"}
+                }
+            },
+        }
+    },
 )
 @requires("admin")
 def bundle_put(request: HttpRequest, ws: uuid.UUID) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from outsourcer.accounts.models import User, Workspace
-from outsourcer.accounts.services import workspace_create, workspace_update
+from outsourcer.accounts.services import parse_hhmm, workspace_create, workspace_update
 from outsourcer.audit.services import audit_record
 from outsourcer.bundles.selectors import workspace_holds_data
 from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate
@@ -28,13 +27,13 @@ class ImportResult:
     counts: dict[str, int]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"workspace": self.workspace.name, "slug": self.workspace.slug, "id": str(self.workspace.uuid),
-                "created": self.created, "counts": self.counts}
-
-
-def _hhmm(text: str) -> dt.time:
-    hours, minutes = text.split(":")
-    return dt.time(int(hours), int(minutes))
+        return {
+            "workspace": self.workspace.name,
+            "slug": self.workspace.slug,
+            "id": str(self.workspace.uuid),
+            "created": self.created,
+            "counts": self.counts,
+        }
 
 
 def workspace_fields(section: dict[str, Any]) -> dict[str, Any]:
@@ -47,8 +46,8 @@ def workspace_fields(section: dict[str, Any]) -> dict[str, Any]:
         "country": section.get("country", ""),
         "region": section.get("region", ""),
         "time_zone": hours.get("timezone", "UTC"),
-        "work_start": _hhmm(hours.get("start", "09:00")),
-        "work_end": _hhmm(hours.get("end", "17:00")),
+        "work_start": parse_hhmm(hours.get("start", "09:00")),
+        "work_end": parse_hhmm(hours.get("end", "17:00")),
         "work_days": sorted(hours.get("days") or [1, 2, 3, 4, 5]),
         "owner_hourly_value": Decimal(hourly) if hourly is not None else None,
         "fx_rates": dict(section.get("fx_rates") or {}),
@@ -57,16 +56,14 @@ def workspace_fields(section: dict[str, Any]) -> dict[str, Any]:
 
 
 def _counts(document: dict[str, Any]) -> dict[str, int]:
-    return {"workspace": 1} | {
-        key: len(value) for key, value in document.items() if isinstance(value, list)
-    }
+    return {"workspace": 1} | {key: len(value) for key, value in document.items() if isinstance(value, list)}
 
 
 def _checked(document: Any) -> dict[str, Any]:
     errors = bundle_validate(document)
     if errors:
         raise BundleInvalid(errors)
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | None) -> ImportResult:
@@ -76,8 +73,9 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
     with transaction.atomic():
         workspace = workspace_create(actor=actor, name=name, owner=owner, **workspace_fields(document["workspace"]))
         result = ImportResult(workspace=workspace, created=True, counts=_counts(document))
-        audit_record(actor=actor, action="bundle.import", obj=workspace, workspace=workspace,
-                     changes={"counts": result.counts})
+        audit_record(
+            actor=actor, action="bundle.import", obj=workspace, workspace=workspace, changes={"counts": result.counts}
+        )
     return result
 
 
@@ -93,10 +91,14 @@ def bundle_import_into(*, actor: Actor, document: Any, workspace: Workspace, rep
             )
         workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
         result = ImportResult(workspace=locked, created=False, counts=_counts(document))
-        audit_record(actor=actor, action="bundle.import", obj=locked, workspace=locked,
-                     changes={"counts": result.counts, "replace": replace})
+        audit_record(
+            actor=actor,
+            action="bundle.import",
+            obj=locked,
+            workspace=locked,
+            changes={"counts": result.counts, "replace": replace},
+        )
     return result
 
 
-__all__ = ["BundleConflict", "BundleError", "BundleInvalid", "ImportResult", "bundle_import_into",
-           "bundle_import_new"]
+__all__ = ["BundleConflict", "BundleError", "BundleInvalid", "ImportResult", "bundle_import_into", "bundle_import_new"]

@@ -95,8 +95,10 @@ def _rule(error: SchemaError) -> str:
     if error.validator == "const":
         return f"must be {json.dumps(error.validator_value)}"
     if error.validator == "format":
-        return f"must be a {error.validator_value}, e.g. 2026-01-31" if error.validator_value == "date" else str(
-            error.validator_value
+        return (
+            f"must be a {error.validator_value}, e.g. 2026-01-31"
+            if error.validator_value == "date"
+            else str(error.validator_value)
         )
     return f"must match {error.validator_value}"
 
@@ -115,8 +117,11 @@ def _zone_errors(document: dict[str, Any]) -> list[BundleError]:
             try:
                 zoneinfo.ZoneInfo(name)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                errors.append(BundleError(json_path([*path, "timezone"]),
-                                          f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)"))
+                errors.append(
+                    BundleError(
+                        json_path([*path, "timezone"]), f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)"
+                    )
+                )
 
     check(document.get("workspace", {}).get("working_hours"), ["workspace", "working_hours"])
     for i, contractor in enumerate(document.get("contractors") or []):
@@ -134,8 +139,12 @@ def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
             if not isinstance(ref, str):
                 continue
             if ref in seen:
-                errors.append(BundleError(json_path([section, i, "ref"]),
-                                          f"ref {ref!r} is already used by {json_path([section, seen[ref]])}"))
+                errors.append(
+                    BundleError(
+                        json_path([section, i, "ref"]),
+                        f"ref {ref!r} is already used by {json_path([section, seen[ref]])}",
+                    )
+                )
             else:
                 seen[ref] = i
     return errors
@@ -147,11 +156,13 @@ def _unsupported_sections(document: dict[str, Any]) -> list[BundleError]:
         if section in SUPPORTED_SECTIONS or section not in document:
             continue
         if document[section]:
-            errors.append(BundleError(
-                json_path([section]),
-                f"this version of Outsourcer cannot store {section!r} yet; nothing was imported. "
-                "Remove the section or use a version that supports it.",
-            ))
+            errors.append(
+                BundleError(
+                    json_path([section]),
+                    f"this version of Outsourcer cannot store {section!r} yet; nothing was imported. "
+                    "Remove the section or use a version that supports it.",
+                )
+            )
     return errors
 
 
@@ -172,7 +183,9 @@ def bundle_parse(raw: bytes | str, *, max_bytes: int) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise BundleInvalid([BundleError("$", "the file is not UTF-8 text")]) from exc
     except json.JSONDecodeError as exc:
-        raise BundleInvalid([BundleError("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]) from exc
+        raise BundleInvalid(
+            [BundleError("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+        ) from exc
     errors = bundle_validate(document)
     if errors:
         raise BundleInvalid(errors)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from outsourcer.accounts.door import WorkspaceAccess
+from outsourcer.accounts.models import User
 from outsourcer.accounts.web import account_view, render_access, workspace_view
 from outsourcer.bundles.forms import BundleNewWorkspaceForm, BundleUploadForm
 from outsourcer.bundles.selectors import bundle_dumps, bundle_export, workspace_holds_data
@@ -29,8 +32,12 @@ def bundle_page(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = bundle_parse(_read_upload(form), max_bytes=settings.BUNDLE_MAX_BYTES)
-            result = bundle_import_into(actor=Actor.web(request), document=document,
-                                        workspace=access.workspace, replace=form.cleaned_data["replace"])
+            result = bundle_import_into(
+                actor=Actor.web(request),
+                document=document,
+                workspace=access.workspace,
+                replace=form.cleaned_data["replace"],
+            )
         except BundleInvalid as exc:
             errors, status = exc.errors, 400
         except BundleConflict as exc:
@@ -60,12 +67,15 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = bundle_parse(_read_upload(form), max_bytes=settings.BUNDLE_MAX_BYTES)
-            result = bundle_import_new(actor=Actor.web(request), document=document,
-                                       name=form.cleaned_data["name"], owner=request.user)  # type: ignore[arg-type]
+            result = bundle_import_new(
+                actor=Actor.web(request),
+                document=document,
+                name=form.cleaned_data["name"],
+                owner=cast(User, request.user),
+            )
         except BundleInvalid as exc:
             errors = exc.errors
         else:
             messages.success(request, f"Created {result.workspace.name} from the bundle.")
             return redirect("workspace:dashboard", ws=result.workspace.uuid)
-    return render(request, "bundles/import_new.html", {"form": form, "errors": errors},
-                  status=400 if errors else 200)
+    return render(request, "bundles/import_new.html", {"form": form, "errors": errors}, status=400 if errors else 200)

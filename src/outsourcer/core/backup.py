@@ -45,8 +45,14 @@ class BackupInfo:
     size_bytes: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "engine": self.engine, "created_at": self.created_at,
-                "app_version": self.app_version, "media_files": self.media_files, "size_bytes": self.size_bytes}
+        return {
+            "path": str(self.path),
+            "engine": self.engine,
+            "created_at": self.created_at,
+            "app_version": self.app_version,
+            "media_files": self.media_files,
+            "size_bytes": self.size_bytes,
+        }
 
 
 def _engine() -> str:
@@ -65,6 +71,7 @@ def _copy_sqlite(target: Path, progress: Progress | None) -> None:
     source = sqlite3.connect(_sqlite_path())
     dest = sqlite3.connect(target)
     try:
+
         def step(status: int, remaining: int, total: int) -> None:
             if progress:
                 progress(total - remaining, total)
@@ -102,10 +109,14 @@ def backup_create(*, path: Path, progress: Progress | None = None) -> BackupInfo
         else:
             _dump_postgres(db_copy)
         media_files = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
-        manifest = {
-            "format": BACKUP_FORMAT, "version": BACKUP_VERSION, "engine": engine,
+        manifest: dict[str, Any] = {
+            "format": BACKUP_FORMAT,
+            "version": BACKUP_VERSION,
+            "engine": engine,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "app_version": __version__, "database": db_name, "media_files": len(media_files),
+            "app_version": __version__,
+            "database": db_name,
+            "media_files": len(media_files),
         }
         partial = path.with_name(path.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
@@ -117,8 +128,14 @@ def backup_create(*, path: Path, progress: Progress | None = None) -> BackupInfo
             for file in media_files:
                 archive.add(file, arcname=f"media/{file.relative_to(media).as_posix()}")
         partial.replace(path)
-    return BackupInfo(path=path, engine=engine, created_at=manifest["created_at"], app_version=__version__,
-                      media_files=len(media_files), size_bytes=path.stat().st_size)
+    return BackupInfo(
+        path=path,
+        engine=engine,
+        created_at=manifest["created_at"],
+        app_version=__version__,
+        media_files=len(media_files),
+        size_bytes=path.stat().st_size,
+    )
 
 
 def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
@@ -144,7 +161,8 @@ def _check_sqlite_copy(db_file: Path) -> None:
     if unknown:
         raise BackupError(
             "The backup comes from a newer version of Outsourcer (unknown migrations: "
-            + ", ".join(f"{app}.{name}" for app, name in unknown[:5]) + "). Upgrade first."
+            + ", ".join(f"{app}.{name}" for app, name in unknown[:5])
+            + "). Upgrade first."
         )
 
 
@@ -200,8 +218,18 @@ def backup_restore(*, path: Path, progress: Progress | None = None) -> dict[str,
                 live.close()
                 source.close()
         else:
-            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                  f"--dbname={_pg_url()}", str(db_file)], "pg_restore")
+            _run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    f"--dbname={_pg_url()}",
+                    str(db_file),
+                ],
+                "pg_restore",
+            )
         target = Path(settings.MEDIA_ROOT)
         if target.exists():
             shutil.rmtree(target)

@@ -21,8 +21,7 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Any]:
     if not enabled or not sys.stderr.isatty():
         yield lambda done, total: None
         return
-    with Progress(TextColumn(label), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
-                  transient=True) as bar:
+    with Progress(TextColumn(label), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:

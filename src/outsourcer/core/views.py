@@ -21,12 +21,18 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html",
-                  {"code": 404, "title": "Not found", "message": "There is nothing here, or it is not yours to see."},
-                  status=404)
+    return render(
+        request,
+        "core/error.html",
+        {"code": 404, "title": "Not found", "message": "There is nothing here, or it is not yours to see."},
+        status=404,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html",
-                  {"code": 500, "title": "Something went wrong", "message": "The error was logged. Try again."},
-                  status=500)
+    return render(
+        request,
+        "core/error.html",
+        {"code": 500, "title": "Something went wrong", "message": "The error was logged. Try again."},
+        status=500,
+    )

@@ -20,8 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--name", default="")
-        parser.add_argument("--password-stdin", action="store_true",
-                            help="read the password from standard input instead of prompting")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="read the password from standard input instead of prompting"
+        )
         parser.add_argument("--workspace", help="workspace (name, slug or UUID) to join")
         parser.add_argument("--role", choices=Role.values, default=Role.OWNER)
         parser.add_argument("--superuser", action="store_true", help="may also use the operator admin")
@@ -52,8 +53,9 @@ class Command(BaseCommand):
         actor = Actor.cli()
         try:
             with transaction.atomic():
-                user = services.user_create(email=options["email"], password=password, name=options["name"],
-                                            actor=actor)
+                user = services.user_create(
+                    email=options["email"], password=password, name=options["name"], actor=actor
+                )
                 if options["superuser"]:
                     user.is_staff = user.is_superuser = True
                     user.save(update_fields=["is_staff", "is_superuser"])
@@ -61,8 +63,11 @@ class Command(BaseCommand):
                     services.membership_add(actor=actor, workspace=workspace, user=user, role=options["role"])
         except services.AccountError as exc:
             raise CommandError(str(exc), returncode=2) from exc
-        result = {"email": user.email, "workspace": workspace.name if workspace else None,
-                  "role": options["role"] if workspace else None}
+        result = {
+            "email": user.email,
+            "workspace": workspace.name if workspace else None,
+            "role": options["role"] if workspace else None,
+        }
         if options["json"]:
             self.stdout.write(dump_json(result))
         else:

@@ -21,8 +21,11 @@ class Command(BaseCommand):
         login = demo_load(password=options["password"])
         url = settings.BASE_URL + "/"
         if options["json"]:
-            self.stdout.write(dump_json({"workspace": login.workspace.name, "url": url, "email": login.email,
-                                         "password": login.password}))
+            self.stdout.write(
+                dump_json(
+                    {"workspace": login.workspace.name, "url": url, "email": login.email, "password": login.password}
+                )
+            )
             return
         self.stdout.write(self.style.SUCCESS(f"The demo workspace {login.workspace.name} is ready."))
         self.stdout.write(f"  Open      {url}\n  Email     {login.email}\n  Password  {login.password}")

@@ -42,22 +42,25 @@ class Command(BaseCommand):
         except BundleInvalid as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(exc.errors)} problem(s) in {options['file']}; nothing was imported.",
-                               returncode=2) from exc
+            raise CommandError(
+                f"{len(exc.errors)} problem(s) in {options['file']}; nothing was imported.", returncode=2
+            ) from exc
         owner = None
         if options["owner"]:
             owner = User.objects.filter(email__iexact=options["owner"]).first()
             if owner is None:
-                raise CommandError(f"No user {options['owner']}; create one with `outsourcer createuser`.",
-                                   returncode=2)
+                raise CommandError(
+                    f"No user {options['owner']}; create one with `outsourcer createuser`.", returncode=2
+                )
         actor = Actor.cli(owner)
         try:
             target = workspace_find_optional(name=options["workspace"])
             if target is None:
                 result = bundle_import_new(actor=actor, document=document, name=options["workspace"], owner=owner)
             else:
-                result = bundle_import_into(actor=actor, document=document, workspace=target,
-                                            replace=options["replace"])
+                result = bundle_import_into(
+                    actor=actor, document=document, workspace=target, replace=options["replace"]
+                )
                 if owner is not None:
                     membership_add(actor=actor, workspace=target, user=owner, role="owner")
         except (BundleConflict, WorkspaceLookupError) as exc:

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(dump_json(info.as_dict()))
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Backup written to {info.path} ({info.size_bytes:,} bytes, {info.engine}, "
-                f"{info.media_files} uploaded files)."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Backup written to {info.path} ({info.size_bytes:,} bytes, {info.engine}, "
+                    f"{info.media_files} uploaded files)."
+                )
+            )

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(dump_json(manifest))
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Restored the backup of {manifest['created_at']} (Outsourcer {manifest['app_version']})."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Restored the backup of {manifest['created_at']} (Outsourcer {manifest['app_version']})."
+                )
+            )

@@ -32,13 +32,26 @@ class Command(BaseCommand):
         bind = f"{options['host']}:{options['port']}"
         procs = [
             subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-                [sys.executable, "-m", "gunicorn", "outsourcer.wsgi:application", "--bind", bind,
-                 "--workers", str(options["workers"]), "--threads", str(options["threads"]),
-                 "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "outsourcer.wsgi:application",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(options["workers"]),
+                    "--threads",
+                    str(options["threads"]),
+                    "--access-logfile",
+                    "-",
+                    "--forwarded-allow-ips",
+                    "127.0.0.1",
+                ],
             )
         ]
         if not options["no_worker"]:
-            procs.append(subprocess.Popen([sys.executable, "-m", "outsourcer.cli", "worker"]))  # noqa: S603
+            procs.append(subprocess.Popen([sys.executable, "-m", "outsourcer.cli", "worker"]))
         self.stdout.write(f"Outsourcer is running at http://{bind}/  (Ctrl+C to stop)")
 
         def stop(*_: Any) -> None:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--burst", action="store_true", help="run what is queued, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        backend = settings.TASKS["default"]["BACKEND"]
+        backend = str(settings.TASKS["default"]["BACKEND"])
         if backend.startswith("django_tasks_rq"):
             extra = ["--burst"] if options["burst"] else []
             call_command("rqworker", "default", "--job-class", "django_tasks_rq.Job", *extra)

@@ -1,0 +1,67 @@
+#!/usr/bin/env python
+"""Run the whole suite: once on SQLite, once on PostgreSQL.
+
+Extra arguments go to pytest. Outside CI a missing PostgreSQL skips that run with a clear note; in
+CI (CI=true) it is a failure. Redis and Chromium are checked by the tests that need them, the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_URL = os.environ.get("OUTSOURCER_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/outsourcer")
+
+
+def postgres_reachable(url: str) -> str | None:
+    try:
+        import psycopg
+
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, connect_timeout=3):
+            return None
+    except Exception as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def pytest_run(label: str, env: dict[str, str], args: list[str]) -> int:
+    print(f"\n=== {label} ===", flush=True)
+    started = time.monotonic()
+    code = subprocess.call([sys.executable, "-m", "pytest", *args], env=env)  # noqa: S603 - our own interpreter
+    print(f"=== {label}: exit {code} in {time.monotonic() - started:.0f}s ===", flush=True)
+    return code
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    results: dict[str, int | str] = {}
+    results["SQLite"] = pytest_run("SQLite", base, args)
+
+    problem = postgres_reachable(PG_URL)
+    if problem is None:
+        results["PostgreSQL"] = pytest_run("PostgreSQL", {**base, "DATABASE_URL": PG_URL}, args)
+    elif IN_CI:
+        print(f"PostgreSQL is required in CI but not reachable at {PG_URL}: {problem}", file=sys.stderr)
+        results["PostgreSQL"] = 1
+    else:
+        print(
+            f"\nSKIPPED the PostgreSQL run: no server at {PG_URL} ({problem}). "
+            "Set OUTSOURCER_TEST_DATABASE_URL to point at one."
+        )
+        results["PostgreSQL"] = "skipped"
+
+    print(
+        "\nSummary: "
+        + ", ".join(f"{k}: {'passed' if v == 0 else v if isinstance(v, str) else 'FAILED'}" for k, v in results.items())
+    )
+    # pytest's 5 means "no tests collected": with a filter that is fine, never for the whole suite.
+    failed = [k for k, v in results.items() if isinstance(v, int) and v not in (0, 5 if args else 0)]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

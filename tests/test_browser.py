@@ -1,0 +1,174 @@
+"""Journeys in real Chromium (the system's /usr/bin/chromium, headless) against a live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from outsourcer.accounts.models import Membership, Role, Workspace
+from outsourcer.accounts.services import signup
+from outsourcer.bundles.demo import demo_document
+from tests.conftest import PASSWORD, require_service
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API runs an event loop in this thread; Django must allow ORM calls beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("OUTSOURCER_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.problems = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: page.problems.append(str(e)))  # type: ignore[attr-defined]
+    yield page
+    problems = page.problems  # type: ignore[attr-defined]
+    context.close()
+    assert not problems, f"browser console errors (CSP violations show here): {problems}"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    page.wait_for_load_state()
+
+
+def test_sign_up_and_land_in_the_new_workspace(page):
+    page.goto("/accounts/signup/")
+    shot(page, "signup")
+    page.get_by_label("Your name").fill("Morgan Diaz")
+    page.get_by_label("Email").fill("morgan@diaz.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Business or workspace name").fill("Diaz Landscaping")
+    page.get_by_label("Time zone").select_option("America/Chicago")
+    page.get_by_role("button", name=re.compile("create|sign up", re.I)).click()
+    page.wait_for_url(re.compile(r"/w/[0-9a-f-]+/$"))
+    assert "Diaz Landscaping" in page.content()
+    shot(page, "dashboard")
+    ws = Workspace.objects.get(name="Diaz Landscaping")
+    assert ws.time_zone == "America/Chicago"
+
+
+def test_log_in_and_out_with_the_keyboard(page):
+    signup(email="kim@example.test", password=PASSWORD, name="Kim", workspace_name="Kim Studio")
+    page.goto("/accounts/login/")
+    shot(page, "login")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    assert page.evaluate("document.activeElement.textContent").strip().lower().startswith("skip")
+    page.get_by_label("Email").fill("kim@example.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url(re.compile(r"/w/[0-9a-f-]+/$"))
+    assert "Kim Studio" in page.content()
+    page.get_by_role("button", name=re.compile("log out|sign out", re.I)).click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def test_wrong_password_is_explained(page):
+    signup(email="lee@example.test", password=PASSWORD, name="Lee", workspace_name="Lee Co")
+    log_in(page, "lee@example.test", "not-the-password")
+    assert "/accounts/login/" in page.url
+    assert re.search(r"correct email|enter a correct", page.content(), re.I)
+
+
+def test_invite_someone_who_joins_through_the_link(page, browser, live_server):
+    owner, ws = signup(email="owner@invite.test", password=PASSWORD, name="Olive Owner", workspace_name="Invite Co")
+    log_in(page, owner.email)
+    page.goto(f"/w/{ws.uuid}/members/")
+    page.get_by_label("Email").fill("newcomer@invite.test")
+    page.get_by_label("Role").select_option("manager")
+    page.get_by_role("button", name=re.compile("invite", re.I)).click()
+    page.wait_for_load_state()
+    assert "newcomer@invite.test" in page.content()
+    shot(page, "members")
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    guest = browser.new_context(base_url=live_server.url).new_page()
+    guest.goto(path)
+    guest.get_by_label("Your name").fill("Nico Newcomer")
+    guest.get_by_label("Password").fill(PASSWORD)
+    guest.get_by_role("button", name=re.compile("join", re.I)).click()
+    guest.wait_for_url(re.compile(rf"/w/{ws.uuid}/$"))
+    assert Membership.objects.get(workspace=ws, user__email="newcomer@invite.test").role == Role.MANAGER
+    guest.context.close()
+
+
+def test_switch_between_workspaces(page):
+    user, first = signup(email="multi@example.test", password=PASSWORD, name="Multi", workspace_name="First Shop")
+    from outsourcer.accounts.services import workspace_create
+    from outsourcer.core.actor import Actor
+
+    second = workspace_create(actor=Actor.cli(), name="Second Shop", owner=user)
+    log_in(page, user.email)
+    page.goto(f"/w/{first.uuid}/")
+    page.locator("summary", has_text=re.compile("First Shop")).first.click()
+    page.get_by_role("link", name="Second Shop").first.click()
+    page.wait_for_url(re.compile(rf"/w/{second.uuid}/$"))
+    page.goto("/")
+    page.wait_for_url(re.compile(rf"/w/{second.uuid}/$"))
+
+
+def test_import_a_bundle_as_a_new_workspace_and_see_errors_for_a_bad_one(page, tmp_path):
+    user, ws = signup(email="imp@example.test", password=PASSWORD, name="Ima", workspace_name="Importer")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(demo_document()))
+    log_in(page, user.email)
+    page.goto("/workspaces/import/")
+    page.get_by_label(re.compile("Bundle file")).set_input_files(str(good))
+    page.get_by_role("button", name=re.compile("import|create", re.I)).click()
+    page.wait_for_url(re.compile(r"/w/[0-9a-f-]+/$"))
+    assert "Brightline Studio" in page.content()
+    bad = tmp_path / "bad.json"
+    doc = demo_document()
+    doc["workspace"]["base_currency"] = "dollars"  # type: ignore[index]
+    doc["workspace"]["mood"] = "sunny"  # type: ignore[index]
+    bad.write_text(json.dumps(doc))
+    page.goto(f"/w/{ws.uuid}/bundle/")
+    page.get_by_label(re.compile("Bundle file")).set_input_files(str(bad))
+    page.get_by_role("button", name=re.compile("import", re.I)).click()
+    page.wait_for_load_state()
+    text = page.content()
+    assert "$.workspace.base_currency" in text and "$.workspace.mood" in text
+    assert "Nothing was imported" in text
+    shot(page, "bundle-errors")
+    ws.refresh_from_db()
+    assert ws.base_currency == "USD"
+
+
+def test_the_dashboard_works_on_a_phone(browser, live_server):
+    user, _ws = signup(email="phone@example.test", password=PASSWORD, name="Pho", workspace_name="Pocket Co")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, user.email)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "dashboard-phone")
+    context.close()

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from outsourcer.accounts.models import Workspace
+from outsourcer.audit.models import AuditEntry
+from outsourcer.bundles.demo import demo_document
+from outsourcer.bundles.selectors import bundle_dumps, bundle_export
+from outsourcer.bundles.services import bundle_import_into, bundle_import_new
+from outsourcer.bundles.validation import BundleInvalid, bundle_parse, bundle_validate
+from outsourcer.core.actor import Actor
+from tests.conftest import Personas, login_client, token_client
+
+
+def minimal() -> dict:
+    return {"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "Tiny", "base_currency": "USD"}}
+
+
+def paths(document) -> list[tuple[str, str]]:
+    return [(e.path, e.message) for e in bundle_validate(document)]
+
+
+def test_the_demo_bundle_is_valid():
+    assert bundle_validate(demo_document()) == []
+
+
+def test_unknown_keys_are_reported_with_their_path():
+    doc = minimal()
+    doc["workspace"]["colour"] = "teal"
+    doc["extra"] = 1
+    assert paths(doc) == [
+        ("$.extra", "unknown key (not part of the bundle format)"),
+        ("$.workspace.colour", "unknown key (not part of the bundle format)"),
+    ]
+
+
+def test_wrong_types_and_patterns_are_all_reported():
+    doc = minimal()
+    doc["workspace"]["base_currency"] = "usd"
+    doc["workspace"]["owner_hourly_value"] = 85
+    doc["workspace"]["working_hours"] = {"timezone": "Mars/Olympus", "start": "9:00", "end": "17:00"}
+    found = dict(paths(doc))
+    assert set(found) == {
+        "$.workspace.base_currency",
+        "$.workspace.owner_hourly_value",
+        "$.workspace.working_hours.start",
+        "$.workspace.working_hours.timezone",
+    }
+    assert found["$.workspace.owner_hourly_value"] == "expected string, got int: 85"
+    assert "not a known IANA time zone" in found["$.workspace.working_hours.timezone"]
+    assert "must match" in found["$.workspace.working_hours.start"]
+
+
+def test_missing_required_and_wrong_version():
+    doc = minimal()
+    del doc["workspace"]["base_currency"]
+    doc["version"] = 2
+    assert paths(doc) == [
+        ("$.version", "2 is not valid here (must be 1)"),
+        ("$.workspace", "'base_currency' is required"),
+    ]
+
+
+def test_sections_this_version_cannot_store_are_refused_not_dropped():
+    doc = minimal()
+    doc["tasks"] = [
+        {
+            "ref": "t1",
+            "name": "Bookkeeping",
+            "category": "finance",
+            "hours_per_month": 10,
+            "effectiveness": 2,
+            "business_value": 2,
+        }
+    ]
+    errors = paths(doc)
+    assert errors and errors[0][0] == "$.tasks"
+    assert "cannot store 'tasks' yet" in errors[0][1]
+    doc["tasks"] = []
+    assert paths(doc) == []  # an empty section loses nothing
+
+
+def test_duplicate_refs_are_reported():
+    doc = minimal()
+    task = {"ref": "t1", "name": "A", "category": "c", "hours_per_month": 1, "effectiveness": 1, "business_value": 1}
+    doc["tasks"] = [task, dict(task)]
+    assert ("$.tasks[1].ref", "ref 't1' is already used by $.tasks[0]") in paths(doc)
+
+
+def test_not_json_is_one_error_at_the_root():
+    with pytest.raises(BundleInvalid) as exc:
+        bundle_parse(b"{not json", max_bytes=1000)
+    assert exc.value.errors[0].path == "$"
+    assert "line 1, column 2" in exc.value.errors[0].message
+
+
+def test_export_then_import_gives_the_same_workspace(db):
+    first = bundle_import_new(actor=Actor.cli(), document=demo_document(), name="Brightline Studio", owner=None)
+    exported = bundle_dumps(bundle_export(workspace=first.workspace))
+    second = bundle_import_new(actor=Actor.cli(), document=json.loads(exported), name="Brightline Studio", owner=None)
+    assert bundle_dumps(bundle_export(workspace=second.workspace)) == exported
+    assert json.loads(exported) == demo_document()  # nothing in the demo was lost or invented
+    fields = [
+        "kind",
+        "base_currency",
+        "country",
+        "region",
+        "time_zone",
+        "work_start",
+        "work_end",
+        "work_days",
+        "owner_hourly_value",
+        "fx_rates",
+        "policy",
+    ]
+    a, b = first.workspace, second.workspace
+    assert {f: getattr(a, f) for f in fields} == {f: getattr(b, f) for f in fields}
+
+
+def test_export_is_deterministic(db):
+    ws = bundle_import_new(actor=Actor.cli(), document=demo_document(), name="D", owner=None).workspace
+    assert bundle_dumps(bundle_export(workspace=ws)) == bundle_dumps(bundle_export(workspace=Workspace.objects.get()))
+
+
+def test_refused_import_changes_nothing(personas: Personas):
+    ws = personas.workspace
+    before = (bundle_dumps(bundle_export(workspace=ws)), Workspace.objects.count(), AuditEntry.objects.count())
+    bad = copy.deepcopy(demo_document())
+    bad["workspace"]["policy"]["surprise"] = 1
+    with pytest.raises(BundleInvalid):
+        bundle_import_into(actor=Actor.cli(), document=bad, workspace=ws, replace=True)
+    ws.refresh_from_db()
+    assert (bundle_dumps(bundle_export(workspace=ws)), Workspace.objects.count(), AuditEntry.objects.count()) == before
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+
+def test_cli_import_creates_the_workspace_with_an_owner(tmp_path, personas: Personas, capsys):
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(demo_document()))
+    call_command("import_bundle", str(path), "--workspace", "Imported Co", "--owner", personas.owner.email, "--json")
+    result = json.loads(capsys.readouterr().out)
+    ws = Workspace.objects.get(uuid=result["id"])
+    assert result["created"] is True and ws.name == "Imported Co"
+    assert ws.memberships.get().user == personas.owner
+    entry = AuditEntry.objects.filter(workspace=ws, action="bundle.import").get()
+    assert entry.face == "cli" and entry.actor == personas.owner
+
+
+def test_cli_import_refuses_a_bad_file_with_paths_and_status_2(tmp_path, db, capsys):
+    path = tmp_path / "b.json"
+    doc = minimal()
+    doc["workspace"]["kind"] = "empire"
+    doc["workspace"]["nope"] = True
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_bundle", str(path), "--workspace", "X")
+    assert exc.value.returncode == 2
+    err = capsys.readouterr().err
+    assert '$.workspace.kind: "empire" is not valid here' in err
+    assert "$.workspace.nope: unknown key" in err
+    assert not Workspace.objects.exists()
+
+
+def test_cli_export_unknown_workspace_exits_2(db):
+    with pytest.raises(CommandError) as exc:
+        call_command("export_bundle", "--workspace", "Nobody")
+    assert exc.value.returncode == 2
+
+
+def test_cli_export_writes_a_file(tmp_path, personas: Personas):
+    out = tmp_path / "out.json"
+    call_command("export_bundle", "--workspace", str(personas.workspace.uuid), "--output", str(out))
+    assert json.loads(out.read_text())["workspace"]["name"] == "Acme Design"
+
+
+# --- Web and API ----------------------------------------------------------------------------------
+
+
+def test_web_export_downloads_the_bundle(personas: Personas):
+    response = login_client(personas.viewer).get(f"/w/{personas.workspace.uuid}/bundle/export/")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert json.loads(response.content)["workspace"]["name"] == "Acme Design"
+
+
+def test_web_import_shows_every_error_and_changes_nothing(personas: Personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    doc = minimal()
+    doc["workspace"]["base_currency"] = "dollars"
+    doc["workspace"]["extra"] = 1
+    upload = SimpleUploadedFile("b.json", json.dumps(doc).encode(), content_type="application/json")
+    response = login_client(personas.owner).post(f"/w/{personas.workspace.uuid}/bundle/", {"file": upload})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "$.workspace.base_currency" in body and "$.workspace.extra" in body
+    personas.workspace.refresh_from_db()
+    assert personas.workspace.base_currency == "USD"
+
+
+def test_web_import_into_the_workspace(personas: Personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("b.json", json.dumps(demo_document()).encode())
+    response = login_client(personas.owner).post(f"/w/{personas.workspace.uuid}/bundle/", {"file": upload})
+    assert response.status_code == 302
+    personas.workspace.refresh_from_db()
+    assert personas.workspace.time_zone == "America/New_York" and personas.workspace.region == "NY"
+    assert personas.workspace.name == "Acme Design"  # the target keeps its own name
+
+
+def test_web_import_as_a_new_workspace(personas: Personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("b.json", json.dumps(demo_document()).encode())
+    response = login_client(personas.viewer).post("/workspaces/import/", {"file": upload, "name": ""})
+    ws = Workspace.objects.get(name="Brightline Studio")
+    assert response.status_code == 302 and response["Location"] == f"/w/{ws.uuid}/"
+    assert ws.memberships.get().user == personas.viewer
+
+
+def test_api_put_bundle_reports_errors_as_json(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    doc = minimal()
+    doc["workspace"]["fx_rates"] = {"EUR": "one"}
+    response = client.put(
+        f"/api/v1/workspaces/{personas.workspace.uuid}/bundle", json.dumps(doc), content_type="application/json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["message"].startswith("The bundle has 1 problem")
+    assert body["errors"][0]["path"] == "$.workspace.fx_rates.EUR"
+
+
+def test_api_bundle_round_trip(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    url = f"/api/v1/workspaces/{personas.workspace.uuid}/bundle"
+    doc = demo_document()
+    assert client.put(url, json.dumps(doc), content_type="application/json").status_code == 200
+    exported = client.get(url).json()
+    doc["workspace"]["name"] = "Acme Design"
+    assert exported == doc

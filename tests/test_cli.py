@@ -1,0 +1,181 @@
+"""The `outsourcer` command as a user runs it: a real process, a real data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+from tests.pg import pg_scratch_database
+
+BIN = Path(sys.executable).parent / "outsourcer"
+
+
+def run(env: dict[str, str], *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(BIN), *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DATABASE_URL", "DJANGO_"))}
+    env.update(OUTSOURCER_DATA_DIR=str(tmp_path / "data"), OUTSOURCER_SECRET_KEY="t" * 50, OUTSOURCER_HTTPS="0")
+    return env
+
+
+def test_version_and_help():
+    assert run(os.environ.copy(), "--version").stdout.startswith("outsourcer ")
+    out = run(os.environ.copy(), "--help").stdout
+    for command in ("serve", "demo", "migrate", "createuser", "import", "export", "backup", "restore"):
+        assert f"  {command} " in out
+
+
+def test_production_refuses_to_start_without_a_secret_key(cli_env):
+    del cli_env["OUTSOURCER_SECRET_KEY"]
+    result = run(cli_env, "migrate", check=False)
+    assert result.returncode != 0 and "OUTSOURCER_SECRET_KEY is not set" in result.stderr
+
+
+def test_demo_prints_a_login_that_works(cli_env, tmp_path):
+    result = run(cli_env, "demo", "--json")
+    login = json.loads(result.stdout)
+    assert login["email"] == "owner@brightline.example" and login["url"] == "http://127.0.0.1:8000/"
+    check = (
+        "from django.contrib.auth import authenticate;"
+        f"u = authenticate(username={login['email']!r}, password={login['password']!r});"
+        "print(u.memberships.get().workspace.name)"
+    )
+    assert run(cli_env, "shell", "--no-imports", "-c", check).stdout.strip() == "Brightline Studio"
+    # Running it again resets the workspace and the password rather than making a second one.
+    again = json.loads(run(cli_env, "demo", "--json").stdout)
+    assert again["password"] != login["password"]
+    count = run(
+        cli_env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from outsourcer.accounts.models import Workspace; print(Workspace.objects.count())",
+    )
+    assert count.stdout.strip() == "1"
+
+
+def test_sqlite_runs_in_wal_mode(cli_env, tmp_path):
+    run(cli_env, "migrate")
+    db = tmp_path / "data" / "outsourcer.sqlite3"
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_createuser_reads_the_password_from_stdin(cli_env):
+    run(cli_env, "demo")
+    result = run(
+        cli_env,
+        "createuser",
+        "pat@example.test",
+        "--name",
+        "Pat",
+        "--workspace",
+        "Brightline Studio",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        "--json",
+        stdin="a-long-enough-passphrase\n",
+    )
+    assert json.loads(result.stdout) == {
+        "email": "pat@example.test",
+        "workspace": "Brightline Studio",
+        "role": "viewer",
+    }
+    weak = run(cli_env, "createuser", "weak@example.test", "--password-stdin", stdin="123\n", check=False)
+    assert weak.returncode == 2 and "too short" in weak.stderr
+
+
+def test_import_export_round_trip_through_files(cli_env, tmp_path):
+    run(cli_env, "demo")
+    first = tmp_path / "first.json"
+    run(cli_env, "export", "--workspace", "Brightline Studio", "--output", str(first))
+    run(cli_env, "import", str(first), "--workspace", "Copy")
+    second = run(cli_env, "export", "--workspace", "Copy").stdout
+    assert json.loads(second)["workspace"] == {**json.loads(first.read_text())["workspace"], "name": "Copy"}
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "B", "base_currency": 1}}')
+    result = run(cli_env, "import", str(bad), "--workspace", "Broken", check=False)
+    assert result.returncode == 2
+    assert "$.workspace.base_currency: expected string, got int: 1" in result.stderr
+    assert run(cli_env, "export", "--workspace", "Broken", check=False).returncode == 2
+
+
+def _backup_round_trip(env: dict[str, str], tmp_path: Path) -> None:
+    run(env, "demo")
+    media = Path(env.get("OUTSOURCER_DATA_DIR", "")) / "media" / "docs"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "nda.txt").write_text("signed")
+    before = run(env, "export", "--workspace", "Brightline Studio").stdout
+    archive = tmp_path / "backup.tar.gz"
+    info = json.loads(run(env, "backup", str(archive), "--json").stdout)
+    assert archive.exists() and info["media_files"] == 1
+    # Change everything the backup holds.
+    patched = json.loads(before)
+    patched["workspace"]["base_currency"] = "EUR"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(patched))
+    run(env, "import", str(changed), "--workspace", "Brightline Studio", "--replace")
+    run(env, "import", str(changed), "--workspace", "Second")
+    (media / "nda.txt").unlink()
+    assert run(env, "export", "--workspace", "Brightline Studio").stdout != before
+    run(env, "restore", str(archive), "--yes")
+    assert run(env, "export", "--workspace", "Brightline Studio").stdout == before
+    assert run(env, "export", "--workspace", "Second", check=False).returncode == 2
+    assert (media / "nda.txt").read_text() == "signed"
+
+
+def test_backup_then_restore_gives_the_same_data_sqlite(cli_env, tmp_path):
+    _backup_round_trip(cli_env, tmp_path)
+
+
+def test_backup_then_restore_gives_the_same_data_postgresql(cli_env, tmp_path):
+    import shutil
+
+    require_service(shutil.which("pg_dump") is not None, "pg_dump")
+    with pg_scratch_database("outsourcer_cli_backup") as url:
+        _backup_round_trip({**cli_env, "DATABASE_URL": url}, tmp_path)
+
+
+def test_restore_checks_the_archive_before_replacing_anything(cli_env, tmp_path):
+    run(cli_env, "demo")
+    before = run(cli_env, "export", "--workspace", "Brightline Studio").stdout
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not an archive")
+    result = run(cli_env, "restore", str(junk), "--yes", check=False)
+    assert result.returncode == 2 and "Nothing was changed" in result.stderr
+    import tarfile
+
+    fake = tmp_path / "fake.tar.gz"
+    bogus_db = tmp_path / "db.sqlite3"
+    bogus_db.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "format": "outsourcer-backup",
+                "version": 1,
+                "engine": "sqlite",
+                "database": "db.sqlite3",
+                "media_files": 0,
+            }
+        )
+    )
+    with tarfile.open(fake, "w:gz") as tar:
+        tar.add(manifest, arcname="manifest.json")
+        tar.add(bogus_db, arcname="db.sqlite3")
+    result = run(cli_env, "restore", str(fake), "--yes", check=False)
+    assert (result.returncode == 2 and "cannot be read" in result.stderr) or "damaged" in result.stderr
+    assert run(cli_env, "export", "--workspace", "Brightline Studio").stdout == before

@@ -1,0 +1,185 @@
+"""Every page and API operation x every persona: each gets exactly what its role allows.
+
+Pages and operations are discovered from the URL conf and the API, so a new one is covered without
+anyone listing it; each must declare its door policy (see accounts/web.py and accounts/api_door.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from outsourcer.accounts.door import ROLE_ACTIONS
+from tests.conftest import PERSONAS, Personas, login_client, token_client
+from tests.urlconf import SAMPLES, api_operations, fill, sample_values, web_pages
+
+WORKSPACE_PAGES = [p for p in web_pages() if isinstance(p.policy, dict)]
+OTHER_PAGES = [p for p in web_pages() if not isinstance(p.policy, dict)]
+DENIED = {403, 404}
+
+# Request bodies for API operations that take one; an operation with a body and no sample fails loudly.
+API_BODIES: dict[tuple[str, str], dict] = {
+    ("POST", "/workspaces"): {"name": "Made by the matrix", "time_zone": "Europe/Berlin"},
+    ("PATCH", "/workspaces/{ws}"): {"region": "NY"},
+    ("PATCH", "/workspaces/{ws}/members/{member}"): {"role": "viewer"},
+    ("POST", "/workspaces/{ws}/invitations"): {"email": "new.person@example.test", "role": "viewer"},
+    ("PUT", "/workspaces/{ws}/bundle"): {
+        "format": "outsourcer-bundle",
+        "version": 1,
+        "workspace": {"name": "Acme Design", "base_currency": "EUR"},
+    },
+}
+
+
+def allowed(persona: str, action: str | None) -> bool:
+    if persona == "outsider":
+        return False
+    return action in ROLE_ACTIONS[persona]
+
+
+def test_every_page_declares_its_door_policy():
+    missing = [p.route for p in web_pages() if p.policy is None]
+    assert not missing, f"views without a door policy (use @workspace_view, @account_view or @public_view): {missing}"
+
+
+def test_every_api_operation_declares_its_action():
+    missing = [f"{o.method} {o.path}" for o in api_operations() if o.action is None]
+    assert not missing, f"API operations without @requires(...): {missing}"
+
+
+@pytest.mark.parametrize("page", WORKSPACE_PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_workspace_pages(page, persona, method, personas: Personas):
+    user = personas.user(persona)
+    action = page.policy.get(method)
+    url = fill(page.route, sample_values(page.args, personas.workspace, user))
+    client = login_client(user)
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    if action is None:
+        assert response.status_code == 405, url
+    elif allowed(persona, action):
+        assert response.status_code not in DENIED | {405} and response.status_code < 500, (
+            f"{persona} should be able to {method} {url} ({action}) but got {response.status_code}"
+        )
+    else:
+        expected = 404 if persona == "outsider" else 403
+        assert response.status_code == expected, f"{persona} {method} {url}: {response.status_code}"
+
+
+@pytest.mark.parametrize("page", WORKSPACE_PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_anonymous_is_sent_to_login(page, method, personas: Personas):
+    url = fill(page.route, sample_values(page.args, personas.workspace, personas.owner))
+    response = Client().get(url) if method == "GET" else Client().post(url, {})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+@pytest.mark.parametrize("page", [p for p in WORKSPACE_PAGES if set(p.args) - {"ws"}], ids=lambda p: p.name)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_objects_of_another_workspace_are_absent(page, method, personas: Personas):
+    """The owner of Acme asks for an object of Other Co through Acme's URL: it does not exist."""
+    if page.policy.get(method) is None:
+        pytest.skip("method not offered")
+    foreign = sample_values(page.args, personas.other_workspace, personas.outsider)
+    values = {**foreign, "ws": str(personas.workspace.uuid)}
+    client = login_client(personas.owner)
+    url = fill(page.route, values)
+    response = client.get(url) if method == "GET" else client.post(url, {"role": "viewer", "remove": "1"})
+    assert response.status_code == 404, url
+
+
+@pytest.mark.parametrize("page", OTHER_PAGES, ids=lambda p: p.name or p.route)
+def test_public_and_account_pages_never_fail(page, personas: Personas):
+    url = fill(page.route, {arg: "x" for arg in page.args})
+    anonymous = Client().get(url)
+    if page.policy == "account":
+        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    else:
+        assert anonymous.status_code < 500
+    for persona in PERSONAS:
+        assert login_client(personas.user(persona)).get(url).status_code < 500
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+OPERATIONS = api_operations()
+
+
+def _call(client: Client, op, url: str, body: dict | None):
+    kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
+    return getattr(client, op.method.lower())(url, **kwargs)
+
+
+def _body(op) -> dict | None:
+    if op.method in {"GET", "DELETE"}:
+        return None
+    key = (op.method, op.path)
+    assert key in API_BODIES, f"add a sample request body for {op.method} {op.path} to API_BODIES"
+    return API_BODIES[key]
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("auth", ["token", "session"])
+def test_api_operations(op, persona, auth, personas: Personas):
+    user = personas.user(persona)
+    client = token_client(user, personas.workspace) if auth == "token" else login_client(user)
+    url = op.url(sample_values(op.args, personas.workspace, user))
+    response = _call(client, op, url, _body(op))
+    assert response["Content-Type"].startswith("application/json") or response.status_code == 204
+    if op.action == "account":
+        if op.method == "POST" and auth == "token":
+            assert response.status_code == 403  # creating workspaces needs the browser session
+        else:
+            assert response.status_code < 300, response.content
+    elif allowed(persona, op.action):
+        assert response.status_code < 300, (
+            f"{persona} {op.method} {url}: {response.status_code} {response.content[:300]}"
+        )
+    else:
+        expected = 404 if persona == "outsider" else 403
+        assert response.status_code == expected, f"{persona} {op.method} {url}: {response.status_code}"
+        assert "message" in response.json()
+
+
+@pytest.mark.parametrize(
+    "op", [o for o in OPERATIONS if o.action in {"write", "admin"}], ids=lambda o: f"{o.method} {o.path}"
+)
+def test_read_only_token_cannot_write(op, personas: Personas):
+    client = token_client(personas.owner, personas.workspace, read_only=True)
+    url = op.url(sample_values(op.args, personas.workspace, personas.owner))
+    response = _call(client, op, url, _body(op))
+    assert response.status_code == 403
+    assert response.json()["message"] == "This API token is read-only."
+
+
+@pytest.mark.parametrize("op", [o for o in OPERATIONS if "ws" in o.args], ids=lambda o: f"{o.method} {o.path}")
+def test_token_opens_only_its_own_workspace(op, personas: Personas):
+    """The outsider's token is valid, but for Other Co; Acme stays invisible to it."""
+    client = token_client(personas.outsider, personas.other_workspace)
+    url = op.url(sample_values(op.args, personas.workspace, personas.owner))
+    assert _call(client, op, url, _body(op)).status_code == 404
+
+
+@pytest.mark.parametrize("op", [o for o in OPERATIONS if set(o.args) - {"ws"}], ids=lambda o: f"{o.method} {o.path}")
+def test_api_objects_of_another_workspace_are_absent(op, personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    foreign = sample_values(op.args, personas.other_workspace, personas.outsider)
+    url = op.url({**foreign, "ws": str(personas.workspace.uuid)})
+    assert _call(client, op, url, _body(op)).status_code == 404
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
+def test_api_without_credentials_is_401(op, personas: Personas):
+    url = op.url({arg: str(personas.workspace.uuid) for arg in op.args})
+    response = _call(Client(), op, url, _body(op))
+    assert response.status_code == 401
+    assert response.json()["message"].startswith("Authentication required")
+
+
+def test_samples_cover_every_argument():
+    args = {a for p in WORKSPACE_PAGES for a in p.args} | {a for o in OPERATIONS for a in o.args}
+    assert args - {"ws"} <= set(SAMPLES), f"add sample makers for {sorted(args - {'ws'} - set(SAMPLES))}"

@@ -1,0 +1,41 @@
+"""Property-based requests over the whole OpenAPI document: whatever comes in, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from outsourcer.accounts.services import api_token_create
+from outsourcer.core.actor import Actor
+from outsourcer.wsgi import application
+from tests.conftest import Personas
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def owner_key(personas: Personas) -> tuple[str, str]:
+    _token, raw = api_token_create(
+        actor=Actor.cli(), workspace=personas.workspace, user=personas.owner, name="fuzz", read_only=False
+    )
+    return raw, str(personas.workspace.uuid)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_no_server_errors(case, owner_key):
+    key, ws = owner_key
+    if case.path_parameters and "ws" in case.path_parameters:
+        case.path_parameters["ws"] = ws  # mostly the real workspace, so requests get past the door
+    response = case.call(headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+    )
+    if response.status_code >= 400:
+        assert "message" in response.json()

@@ -1,0 +1,153 @@
+"""Discovering every web page and API operation, and the sample objects their URLs need.
+
+The permission-matrix and query-count tests walk these, so a new page or operation is covered the
+moment it is added. A URL argument with no sample maker below fails those tests with a message
+saying where to add one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from outsourcer.accounts.models import Invitation, Membership, Role, User, Workspace
+from outsourcer.accounts.services import api_token_create, invitation_create
+from outsourcer.api.api import api
+from outsourcer.core.actor import Actor
+from tests.factories import MembershipFactory, UserFactory
+
+
+@dataclass(frozen=True)
+class Page:
+    route: str  # e.g. "w/<uuid:ws>/members/<uuid:member>/"
+    name: str
+    policy: Any  # "public", "account" or {"GET": action, "POST": action}
+
+    @property
+    def args(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else (p.name or "")
+            yield prefix + str(p.pattern), name, p.callback
+
+
+def web_pages() -> list[Page]:
+    """Every page of the app, with the door policy its view declares (admin and API left out)."""
+    pages = []
+    for route, name, callback in _walk(get_resolver().url_patterns):
+        if route.startswith(("admin/", "api/v1/")):
+            continue
+        pages.append(Page(route=route, name=name, policy=getattr(callback, "door_policy", None)))
+    return pages
+
+
+# --- Sample objects for URL arguments -------------------------------------------------------------
+
+SampleMaker = Callable[[Workspace, User], str]
+
+
+def _sample_member(workspace: Workspace, user: User) -> str:
+    # A member who is not the caller, so removing them never locks the caller out.
+    extra = UserFactory()
+    return str(MembershipFactory(user=extra, workspace=workspace, role=Role.VIEWER).uuid)
+
+
+def _sample_invitation(workspace: Workspace, user: User) -> str:
+    invitation = invitation_create(
+        actor=Actor.cli(),
+        workspace=workspace,
+        email=f"invitee-{Invitation.objects.count()}@example.test",
+        role=Role.VIEWER,
+    )
+    return str(invitation.uuid)
+
+
+def _sample_token(workspace: Workspace, user: User) -> str:
+    if not Membership.objects.filter(workspace=workspace, user=user).exists():
+        user = Membership.objects.filter(workspace=workspace).first().user  # type: ignore[union-attr]
+    token, _raw = api_token_create(actor=Actor.cli(), workspace=workspace, user=user, name="sample", read_only=True)
+    return str(token.uuid)
+
+
+SAMPLES: dict[str, SampleMaker] = {
+    "member": _sample_member,
+    "invitation": _sample_invitation,
+    "token": _sample_token,
+}
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise AssertionError(
+                f"URL argument <{key}> in {route!r} has no sample: add a maker to SAMPLES in tests/urlconf.py"
+            )
+        return values[key]
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", sub, route)
+
+
+def sample_values(args: list[str], workspace: Workspace, user: User) -> dict[str, str]:
+    """Values for a workspace URL's arguments: objects of `workspace`, made for `user`."""
+    values = {"ws": str(workspace.uuid)}
+    for arg in args:
+        if arg not in values and arg in SAMPLES:
+            values[arg] = SAMPLES[arg](workspace, user)
+    return values
+
+
+# --- API operations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # e.g. "/workspaces/{ws}/members/{member}"
+    action: str | None
+    func_name: str
+
+    @property
+    def args(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    def url(self, values: dict[str, str]) -> str:
+        def sub(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key not in values:
+                raise AssertionError(
+                    f"API path argument {{{key}}} in {self.path!r} has no sample: "
+                    "add one to SAMPLES in tests/urlconf.py"
+                )
+            return values[key]
+
+        return "/api/v1" + re.sub(r"{(\w+)}", sub, self.path)
+
+
+def api_operations() -> list[Operation]:
+    api.urls
+    ops = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for op in path_view.operations:
+                for method in op.methods:
+                    ops.append(
+                        Operation(
+                            method=method,
+                            path="/" + (prefix + path).lstrip("/"),
+                            action=getattr(op.view_func, "door_action", None),
+                            func_name=op.view_func.__name__,
+                        )
+                    )
+    return sorted(set(ops), key=lambda o: (o.path, o.method))
