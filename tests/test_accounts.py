@@ -293,3 +293,46 @@ def test_invitation_model_is_open_until_used(personas: Personas):
     invitation.refresh_from_db()
     assert not invitation.is_open and again.is_open  # a new invitation replaces the old one
     assert Invitation.objects.filter(email="a@b.test", revoked_at=None).count() == 1
+
+
+def test_sign_up_can_be_closed(client: Client, db, settings):
+    settings.ALLOW_SIGNUP = False
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "name": "X",
+            "email": "x@x.test",
+            "password": PASSWORD,
+            "workspace_name": "X",
+            "kind": "freelancer",
+            "base_currency": "USD",
+            "time_zone": "UTC",
+        },
+    )
+    assert response.status_code == 403 and not User.objects.exists()
+
+
+def test_a_password_like_the_email_is_refused_at_sign_up(client: Client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "name": "Quentin",
+            "email": "quentin.tarantula@x.test",
+            "password": "quentin.tarantula",
+            "workspace_name": "Q",
+            "kind": "freelancer",
+            "base_currency": "USD",
+            "time_zone": "UTC",
+        },
+    )
+    assert "too similar" in response.content.decode()
+
+
+def test_client_address_behind_trusted_proxies(rf, settings):
+    from outsourcer.core.http import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4", REMOTE_ADDR="10.0.0.1")
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.1"  # no proxy trusted: the header may be made up
+    settings.TRUSTED_PROXIES = 1
+    assert client_ip(request) == "1.2.3.4"  # what our load balancer saw, not what the client claimed

@@ -44,7 +44,7 @@ def test_errors_are_json_with_a_message(personas: Personas):
     assert response.status_code == 400
     body = response.json()
     assert body["message"] == "Some values are not valid."
-    assert body["errors"][0]["path"] == "$.time_zone"
+    assert body["errors"][0]["path"] == "$.working_hours.timezone"
     response = client.patch(f"/api/v1/workspaces/{ws}", "{not json", content_type="application/json")
     assert response.status_code in {400, 422} and "message" in response.json()
     response = client.get(f"/api/v1/workspaces/{ws}/members/not-a-uuid")
@@ -140,3 +140,20 @@ def test_every_operation_has_a_summary():
     for path, methods in schema["paths"].items():
         for method, op in methods.items():
             assert op.get("summary"), f"{method} {path}"
+
+
+def test_unknown_fields_are_refused_with_their_path(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    response = client.patch(
+        f"/api/v1/workspaces/{personas.workspace.uuid}", json.dumps({"colour": "teal"}), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"path": "$.colour", "message": "Extra inputs are not permitted"}]
+
+
+def test_unknown_api_paths_and_methods_answer_json(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.json() == {"message": "No such API operation."}
+    response = client.post("/api/v1/me")
+    assert response.status_code == 405 and response.json()["message"] == "POST is not allowed here."

@@ -247,3 +247,28 @@ def test_api_bundle_round_trip(personas: Personas):
     exported = client.get(url).json()
     doc["workspace"]["name"] = "Acme Design"
     assert exported == doc
+
+
+def test_fx_rates_that_cannot_convert_are_reported_with_their_path():
+    doc = minimal()
+    doc["workspace"]["fx_rates"] = {"eur": "1.08", "GBP": "0"}
+    assert paths(doc) == [
+        ("$.workspace.fx_rates.GBP", "a rate of zero cannot convert anything"),
+        ("$.workspace.fx_rates.eur", "'eur' is not a currency code (three capital letters, e.g. EUR)"),
+    ]
+
+
+def test_cli_import_to_an_unknown_uuid_is_refused(tmp_path, db):
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(minimal()))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_bundle", str(path), "--workspace", "6f1c7d4e-0000-4000-8000-000000000000")
+    assert exc.value.returncode == 2 and "No workspace has the UUID" in str(exc.value)
+    assert not Workspace.objects.exists()
+
+
+def test_cli_import_with_owner_makes_an_existing_member_owner(tmp_path, personas: Personas):
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(minimal()))
+    call_command("import_bundle", str(path), "--workspace", personas.workspace.slug, "--owner", personas.viewer.email)
+    assert personas.workspace.memberships.get(user=personas.viewer).role == "owner"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -179,3 +180,45 @@ def test_restore_checks_the_archive_before_replacing_anything(cli_env, tmp_path)
     result = run(cli_env, "restore", str(fake), "--yes", check=False)
     assert (result.returncode == 2 and "cannot be read" in result.stderr) or "damaged" in result.stderr
     assert run(cli_env, "export", "--workspace", "Brightline Studio").stdout == before
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_on_the_loopback_address(cli_env):
+    import signal
+    import time
+    import urllib.request
+
+    run(cli_env, "demo")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--workers", "1"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert json.loads(response.read())["status"] == "ok"
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not come up"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as response:
+            page = response.read().decode()
+        css = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

@@ -25,7 +25,7 @@ PRODUCT_COMMANDS = [
     ("export", "write a workspace as a bundle"),
     ("backup", "write a consistent copy of the data, while the app runs"),
     ("restore", "check a backup, then put it in place"),
-    ("worker", "run background jobs (emails, reminders) from the database queue"),
+    ("worker", "run background jobs (emails, reminders): the database queue, or RQ with Redis"),
 ]
 
 

@@ -1,6 +1,6 @@
 """Outsourcer settings: one module, driven by the environment.
 
-Every knob is an ``OUTSOURCER_*`` variable (plus ``DATABASE_URL``); docs/configuration.md lists them.
+Every knob is an ``OUTSOURCER_*`` variable (plus ``DATABASE_URL``); docs/install.md lists them.
 Debug mode is for a developer's checkout; anything else is production and is held to
 ``manage.py check --deploy``.
 """
@@ -46,7 +46,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("OUTSOURCER_DEBUG", False)
 TESTING = env_bool("OUTSOURCER_TESTING", False)
 
-DATA_DIR = Path(env_str("OUTSOURCER_DATA_DIR", str(_CHECKOUT / "var" if IN_CHECKOUT else Path.cwd() / "var"))).resolve()
+# In a checkout the data sits beside the code; an installed package keeps it in the user's data folder.
+_DEFAULT_DATA_DIR = _CHECKOUT / "var" if IN_CHECKOUT else Path.home() / ".local" / "share" / "outsourcer"
+DATA_DIR = Path(env_str("OUTSOURCER_DATA_DIR", str(_DEFAULT_DATA_DIR))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_str("OUTSOURCER_SECRET_KEY")
@@ -199,6 +201,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LOGIN_FAILURE_LIMIT = env_int("OUTSOURCER_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("OUTSOURCER_LOGIN_FAILURE_WINDOW", 15 * 60)
+ALLOW_SIGNUP = env_bool("OUTSOURCER_ALLOW_SIGNUP", True)
 INVITATION_MAX_AGE_SECONDS = env_int("OUTSOURCER_INVITATION_MAX_AGE", 7 * 24 * 3600)
 PASSWORD_RESET_TIMEOUT = env_int("OUTSOURCER_PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
@@ -230,16 +233,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("OUTSOURCER_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_ROOT = Path(env_str("OUTSOURCER_MEDIA_ROOT", str(DATA_DIR / "media")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve straight from the app directories when nothing was collected (development, tests); otherwise
+# `collectstatic` (which `outsourcer serve` runs) writes hashed, compressed copies that WhiteNoise serves.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING or env_bool("OUTSOURCER_STATIC_FROM_APPS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if WHITENOISE_USE_FINDERS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Serve straight from the app directories when nothing was collected (the demo, tests).
-WHITENOISE_USE_FINDERS = DEBUG or TESTING or env_bool("OUTSOURCER_STATIC_FROM_APPS", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 BUNDLE_MAX_BYTES = env_int("OUTSOURCER_BUNDLE_MAX_BYTES", 20 * 1024 * 1024)
 
@@ -261,7 +265,11 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("OUTSOURCER_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # A TLS-terminating proxy in front says so with this header.
+
+# How many proxies (load balancers) stand in front of the app. Only then are X-Forwarded-Proto and
+# X-Forwarded-For believed: a client could otherwise claim HTTPS or any address it likes.
+TRUSTED_PROXIES = env_int("OUTSOURCER_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {

@@ -27,6 +27,13 @@ from outsourcer.core.actor import Actor
 
 router = Router(tags=["workspaces"])
 
+API_FIELD_NAMES = {
+    "time_zone": "working_hours.timezone",
+    "work_start": "working_hours.start",
+    "work_end": "working_hours.end",
+    "work_days": "working_hours.days",
+}
+
 
 def workspace_out(ws: Workspace, role: str) -> dict[str, Any]:
     return {
@@ -108,7 +115,13 @@ def workspace_update(request: HttpRequest, ws: uuid.UUID, payload: WorkspacePatc
             work_end=parse_hhmm(hours.end),
             work_days=hours.days,
         )
-    services.workspace_update(actor=Actor.api(request), workspace=access.workspace, data=data)
+    try:
+        services.workspace_update(actor=Actor.api(request), workspace=access.workspace, data=data)
+    except ValidationError as exc:
+        # Name the fields as the API spells them, not as the model stores them.
+        raise ValidationError(
+            {API_FIELD_NAMES.get(field, field): messages for field, messages in exc.message_dict.items()}
+        ) from exc
     return workspace_out(access.workspace, access.role)
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from outsourcer.accounts.models import POLICY_DEFAULTS, Role, Workspace
+from outsourcer.accounts.models import POLICY_DEFAULTS, Role, User, Workspace
 from outsourcer.core.tasks import send_email
 
 WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
@@ -59,10 +59,17 @@ class SignupForm(forms.Form):
     )
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="America/New_York")
 
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        password_validation.validate_password(password)
-        return password
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            # Checked against the would-be user, so "too similar to your email" can fire.
+            candidate = User(email=data.get("email", ""), name=data.get("name", ""))
+            try:
+                password_validation.validate_password(password, user=candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
 
 
 class AcceptInvitationForm(forms.Form):

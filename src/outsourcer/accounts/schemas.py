@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 RoleName = Literal["owner", "manager", "viewer", "contractor"]
 
@@ -24,6 +24,7 @@ class MeOut(Schema):
 
 
 class WorkingHours(Schema):
+    model_config = ConfigDict(extra="forbid")
     timezone: str = Field(max_length=64, description="IANA zone, e.g. America/New_York")
     start: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")
     end: str = Field(
@@ -48,6 +49,8 @@ class WorkspaceOut(Schema):
 
 
 class WorkspaceCreateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["small_business", "freelancer", "agency"] = "small_business"
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
@@ -55,6 +58,8 @@ class WorkspaceCreateIn(Schema):
 
 
 class WorkspacePatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: Literal["small_business", "freelancer", "agency"] | None = None
     base_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
@@ -75,10 +80,14 @@ class MemberOut(Schema):
 
 
 class RoleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     role: RoleName
 
 
 class InvitationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
     role: RoleName = "manager"
 

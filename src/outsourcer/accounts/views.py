@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -34,10 +35,7 @@ from outsourcer.accounts.web import (
 )
 from outsourcer.audit.selectors import audit_entry_list
 from outsourcer.core.actor import Actor
-
-
-def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+from outsourcer.core.http import client_ip
 
 
 class ThrottledLoginView(auth_views.LoginView):
@@ -50,7 +48,8 @@ class ThrottledLoginView(auth_views.LoginView):
         if services.login_blocked(email=email, ip=client_ip(request)):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, "Too many failed sign-in attempts. Wait 15 minutes, or reset your password.")
+            minutes = max(1, round(settings.LOGIN_FAILURE_WINDOW_SECONDS / 60))
+            form.add_error(None, f"Too many failed sign-in attempts. Wait {minutes} minutes, or reset your password.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
@@ -92,6 +91,8 @@ password_reset_complete = public_view(
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
+    if not settings.ALLOW_SIGNUP:
+        return render(request, "accounts/signup_closed.html", status=403)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -74,15 +74,18 @@ def _model_validation(request: HttpRequest, exc: ValidationError) -> HttpRespons
     return _error(request, 400, "Some values are not valid.", errors=errors)
 
 
+def _loc_path(loc: list[Any] | tuple[Any, ...]) -> str:
+    # ninja's locations start with where the value came from ("body", "query", "path") and, for a
+    # body, the parameter's name; the caller only knows the fields they sent.
+    parts = [str(p) for p in loc[1:]]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return "$" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts)
+
+
 @api.exception_handler(NinjaValidationError)
 def _request_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [
-        {
-            "path": "$." + ".".join(str(p) for p in err.get("loc", [])[1:]) if len(err.get("loc", [])) > 1 else "$",
-            "message": err.get("msg", "invalid"),
-        }
-        for err in exc.errors
-    ]
+    errors = [{"path": _loc_path(err.get("loc", [])), "message": err.get("msg", "invalid")} for err in exc.errors]
     return _error(request, 422, "The request is not valid.", errors=errors)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from outsourcer.accounts.models import User, Workspace
@@ -59,6 +62,26 @@ def _counts(document: dict[str, Any]) -> dict[str, int]:
     return {"workspace": 1} | {key: len(value) for key, value in document.items() if isinstance(value, list)}
 
 
+@contextmanager
+def _model_errors_as_bundle_errors() -> Iterator[None]:
+    """A rule the schema cannot state, found by the model layer, still names its place in the bundle."""
+    try:
+        yield
+    except ValidationError as exc:
+        names = {
+            "time_zone": "working_hours.timezone",
+            "work_start": "working_hours.start",
+            "work_end": "working_hours.end",
+            "work_days": "working_hours.days",
+        }
+        raise BundleInvalid(
+            [
+                BundleError(f"$.workspace.{names.get(field, field)}", " ".join(messages))
+                for field, messages in exc.message_dict.items()
+            ]
+        ) from exc
+
+
 def _checked(document: Any) -> dict[str, Any]:
     errors = bundle_validate(document)
     if errors:
@@ -70,7 +93,7 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
     """Create a workspace called `name` from the bundle, with `owner` as its owner (or no members)."""
     document = _checked(document)
     name = name.strip() or document["workspace"]["name"]
-    with transaction.atomic():
+    with _model_errors_as_bundle_errors(), transaction.atomic():
         workspace = workspace_create(actor=actor, name=name, owner=owner, **workspace_fields(document["workspace"]))
         result = ImportResult(workspace=workspace, created=True, counts=_counts(document))
         audit_record(
@@ -82,7 +105,7 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
 def bundle_import_into(*, actor: Actor, document: Any, workspace: Workspace, replace: bool) -> ImportResult:
     """Load the bundle into an existing workspace; one that holds data needs `replace`."""
     document = _checked(document)
-    with transaction.atomic():
+    with _model_errors_as_bundle_errors(), transaction.atomic():
         locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
         if not replace and workspace_holds_data(workspace=locked):
             raise BundleConflict(

@@ -130,6 +130,19 @@ def _zone_errors(document: dict[str, Any]) -> list[BundleError]:
     return errors
 
 
+def _fx_errors(document: dict[str, Any]) -> list[BundleError]:
+    errors = []
+    rates = document.get("workspace", {}).get("fx_rates")
+    if isinstance(rates, dict):
+        for code, rate in rates.items():
+            path = json_path(["workspace", "fx_rates", code])
+            if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
+                errors.append(BundleError(path, f"{code!r} is not a currency code (three capital letters, e.g. EUR)"))
+            elif isinstance(rate, str) and rate.replace(".", "", 1).isdigit() and float(rate) == 0:
+                errors.append(BundleError(path, "a rate of zero cannot convert anything"))
+    return errors
+
+
 def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
     errors = []
     for section in ALL_SECTIONS[1:]:
@@ -170,7 +183,8 @@ def bundle_validate(document: Any) -> list[BundleError]:
     """Every problem in the document, sorted by path; an empty list means it can be imported."""
     errors = _schema_errors(document)
     if isinstance(document, dict):
-        errors += _zone_errors(document) + _ref_errors(document) + _unsupported_sections(document)
+        errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document)
+        errors += _unsupported_sections(document)
     return sorted(set(errors))
 
 

@@ -2,7 +2,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from outsourcer.accounts.selectors import WorkspaceLookupError, workspace_find
 from outsourcer.bundles.selectors import bundle_dumps, bundle_export
@@ -10,6 +10,9 @@ from outsourcer.bundles.selectors import bundle_dumps, bundle_export
 
 class Command(BaseCommand):
     help = "Write a workspace as a bundle (standard output by default). The same data gives the same bytes."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        return super().create_parser(prog_name, "export", **kwargs)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--workspace", required=True, help="name, slug or UUID")

@@ -1,18 +1,27 @@
 import sys
+import uuid
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outsourcer.accounts.models import User
+from outsourcer.accounts.models import Role, User
 from outsourcer.accounts.selectors import WorkspaceLookupError, workspace_find_optional
-from outsourcer.accounts.services import membership_add
+from outsourcer.accounts.services import membership_add, membership_change_role
 from outsourcer.bundles.services import BundleConflict, bundle_import_into, bundle_import_new
 from outsourcer.bundles.validation import BundleInvalid, bundle_parse
 from outsourcer.core.actor import Actor
 from outsourcer.core.cli import dump_json
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -20,6 +29,9 @@ class Command(BaseCommand):
         "Load a workspace bundle into a workspace, creating it when it does not exist. The whole file "
         "is validated first; any error is reported with its JSON path (exit status 2) and nothing changes."
     )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        return super().create_parser(prog_name, "import", **kwargs)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="bundle file, or - for standard input")
@@ -55,6 +67,8 @@ class Command(BaseCommand):
         actor = Actor.cli(owner)
         try:
             target = workspace_find_optional(name=options["workspace"])
+            if target is None and _is_uuid(options["workspace"]):
+                raise CommandError(f"No workspace has the UUID {options['workspace']}.", returncode=2)
             if target is None:
                 result = bundle_import_new(actor=actor, document=document, name=options["workspace"], owner=owner)
             else:
@@ -62,7 +76,9 @@ class Command(BaseCommand):
                     actor=actor, document=document, workspace=target, replace=options["replace"]
                 )
                 if owner is not None:
-                    membership_add(actor=actor, workspace=target, user=owner, role="owner")
+                    membership = membership_add(actor=actor, workspace=target, user=owner, role=Role.OWNER)
+                    if membership.role != Role.OWNER:
+                        membership_change_role(actor=actor, membership=membership, role=Role.OWNER)
         except (BundleConflict, WorkspaceLookupError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         if options["json"]:
