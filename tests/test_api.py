@@ -157,3 +157,10 @@ def test_unknown_api_paths_and_methods_answer_json(personas: Personas):
     assert response.status_code == 404 and response.json() == {"message": "No such API operation."}
     response = client.post("/api/v1/me")
     assert response.status_code == 405 and response.json()["message"] == "POST is not allowed here."
+
+
+def test_the_500_page_needs_no_database(rf):
+    from outsourcer.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "Something went wrong" in response.content.decode()

@@ -44,3 +44,10 @@ def test_entries_keep_the_actor_label_after_the_user_is_gone(personas: Personas)
     entry.refresh_from_db()
     assert entry.actor is None and entry.actor_label == "manager@acme.test"
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_history_restore_gets_the_whole_page(personas: Personas):
+    client = login_client(personas.owner)
+    url = f"/w/{personas.workspace.uuid}/activity/"
+    body = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
+    assert "<html" in body

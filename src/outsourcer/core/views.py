@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from outsourcer import __version__
 
@@ -30,9 +31,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/error.html",
-        {"code": 500, "title": "Something went wrong", "message": "The error was logged. Try again."},
-        status=500,
-    )
+    # No request context: rendering must not need the database, which may be what failed.
+    return HttpResponse(loader.render_to_string("core/500.html"), status=500)

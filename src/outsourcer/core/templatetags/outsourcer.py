@@ -50,7 +50,7 @@ def policy_hint(key: Any) -> str:
 
 @register.filter
 def weekday_names(days: Any) -> str:
-    """ISO weekday numbers as short names, runs collapsed: [1, 2, 3, 4, 5] -> `Mon–Fri`."""
+    """ISO weekday numbers as short names, runs collapsed: [1, 2, 3, 4, 5] -> `Mon-Fri`."""
     try:
         numbers = sorted({int(d) for d in days or []})
     except (TypeError, ValueError):
@@ -93,16 +93,6 @@ def is_pair(value: Any) -> bool:
     return isinstance(value, list | tuple) and len(value) == 2
 
 
-@register.simple_tag
-def user_memberships(user: Any) -> Any:
-    """The user's memberships with their workspaces in one query, for the workspace switcher."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    from outsourcer.accounts.models import Membership
-
-    return Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
-
-
 ACTION_LABELS = {
     "bundle.import": "imported a bundle into",
     "invitation.accept": "accepted",
@@ -140,3 +130,11 @@ def ago(value: Any) -> str:
     if (timezone.now() - value).total_seconds() < 60:
         return "just now"
     return f"{timesince(value, depth=1)} ago"
+
+
+@register.simple_tag
+def signup_open() -> bool:
+    """Whether this server lets strangers create an account (OUTSOURCER_ALLOW_SIGNUP)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "ALLOW_SIGNUP", True))
