@@ -183,3 +183,28 @@ def test_the_dashboard_works_on_a_phone(browser, live_server):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(page, "dashboard-phone")
     context.close()
+
+
+def test_the_demo_workspace_pages_render_cleanly(page):
+    from outsourcer.bundles.demo import demo_load
+
+    login = demo_load(password=PASSWORD)
+    ws = login.workspace
+    log_in(page, login.email)
+    pages = {
+        "demo-dashboard": (f"/w/{ws.uuid}/", "Brightline Studio"),
+        "demo-settings": (f"/w/{ws.uuid}/settings/", "America/New_York"),
+        "demo-members": (f"/w/{ws.uuid}/members/", "sam@brightline.example"),
+        "demo-activity": (f"/w/{ws.uuid}/activity/", "bundle"),
+        "demo-tokens": (f"/w/{ws.uuid}/tokens/", "token"),
+        "demo-bundle": (f"/w/{ws.uuid}/bundle/", "Download"),
+        "demo-workspaces": ("/accounts/workspaces/", "Brightline Studio"),
+        "api-docs": ("/api/v1/docs", "Outsourcer API"),
+    }
+    for name, (url, expected) in pages.items():
+        response = page.goto(url)
+        assert response.status == 200, url
+        if name == "api-docs":
+            page.wait_for_selector("text=Outsourcer API")
+        assert expected.lower() in page.content().lower(), (url, expected)
+        shot(page, name)

@@ -94,6 +94,8 @@ def _rule(error: SchemaError) -> str:
         return "one of " + ", ".join(json.dumps(v) for v in error.validator_value)
     if error.validator == "const":
         return f"must be {json.dumps(error.validator_value)}"
+    if error.validator == "pattern" and error.schema.get("description"):
+        return f"{error.schema['description']}; must match {error.validator_value}"
     if error.validator == "format":
         return (
             f"must be a {error.validator_value}, e.g. 2026-01-31"

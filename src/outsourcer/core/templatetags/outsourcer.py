@@ -17,7 +17,7 @@ POLICY_HINTS = {
     "silence_days": "Days without word before an engagement counts as gone quiet",
     "default_payment_terms_days": "Days you allow yourself to pay an approved invoice",
     "trial_required_above": "Work worth more than this (base currency) should start with a paid trial",
-    "originality_threshold": "Score from 0 to 1 that delivered work is checked against for originality",
+    "originality_threshold": "Similarity (0 to 1) at which delivered work is flagged for a closer look",
     "budget_alert_percent": "Share of an engagement's budget spent before you are warned",
 }
 
