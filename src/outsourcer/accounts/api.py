@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from outsourcer.accounts import selectors, services
 from outsourcer.accounts.api_door import api_door, requires, session_only
@@ -80,7 +80,7 @@ def workspace_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/workspaces", response={201: WorkspaceOut}, summary="Create a workspace")
 @requires("account")
-def workspace_create(request: HttpRequest, payload: WorkspaceCreateIn) -> tuple[int, dict[str, Any]]:
+def workspace_create(request: HttpRequest, payload: WorkspaceCreateIn) -> Status[dict[str, Any]]:
     session_only(request)
     services.workspace_validate({"time_zone": payload.time_zone})
     ws = services.workspace_create(
@@ -88,7 +88,7 @@ def workspace_create(request: HttpRequest, payload: WorkspaceCreateIn) -> tuple[
         owner=request.auth_user,  # type: ignore[attr-defined]
         **payload.dict(),
     )
-    return 201, workspace_out(ws, "owner")
+    return Status(201, workspace_out(ws, "owner"))
 
 
 @router.get("/workspaces/{ws}", response=WorkspaceOut, summary="Get a workspace")
@@ -147,10 +147,10 @@ def member_role(request: HttpRequest, ws: uuid.UUID, member: uuid.UUID, payload:
 
 @router.delete("/workspaces/{ws}/members/{member}", response={204: None}, summary="Remove a member")
 @requires("admin")
-def member_remove(request: HttpRequest, ws: uuid.UUID, member: uuid.UUID) -> tuple[int, None]:
+def member_remove(request: HttpRequest, ws: uuid.UUID, member: uuid.UUID) -> Status[None]:
     access = api_door(request, ws, "admin")
     services.membership_remove(actor=Actor.api(request), membership=_member(access, member))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/workspaces/{ws}/invitations", response=list[InvitationOut], summary="List open invitations")
@@ -162,20 +162,20 @@ def invitation_list(request: HttpRequest, ws: uuid.UUID) -> Any:
 
 @router.post("/workspaces/{ws}/invitations", response={201: InvitationOut}, summary="Invite someone by email")
 @requires("admin")
-def invitation_create(request: HttpRequest, ws: uuid.UUID, payload: InvitationIn) -> tuple[int, Invitation]:
+def invitation_create(request: HttpRequest, ws: uuid.UUID, payload: InvitationIn) -> Status[Invitation]:
     access = api_door(request, ws, "admin")
     invitation = services.invitation_create(
         actor=Actor.api(request), workspace=access.workspace, email=payload.email, role=payload.role
     )
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.delete("/workspaces/{ws}/invitations/{invitation}", response={204: None}, summary="Withdraw an invitation")
 @requires("admin")
-def invitation_revoke(request: HttpRequest, ws: uuid.UUID, invitation: uuid.UUID) -> tuple[int, None]:
+def invitation_revoke(request: HttpRequest, ws: uuid.UUID, invitation: uuid.UUID) -> Status[None]:
     access = api_door(request, ws, "admin")
     services.invitation_revoke(actor=Actor.api(request), invitation=access.get(Invitation.objects.all(), invitation))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/workspaces/{ws}/tokens", response=list[TokenOut], summary="List my API tokens for a workspace")
@@ -187,8 +187,8 @@ def token_list(request: HttpRequest, ws: uuid.UUID) -> Any:
 
 @router.delete("/workspaces/{ws}/tokens/{token}", response={204: None}, summary="Revoke one of my tokens")
 @requires("read")
-def token_revoke(request: HttpRequest, ws: uuid.UUID, token: uuid.UUID) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, ws: uuid.UUID, token: uuid.UUID) -> Status[None]:
     access = api_door(request, ws, "read")
     own = selectors.api_token_list(workspace=access.workspace, user=request.auth_user)  # type: ignore[attr-defined]
     services.api_token_revoke(actor=Actor.api(request), token=access.get(own, token))
-    return 204, None
+    return Status(204, None)

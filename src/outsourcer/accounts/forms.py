@@ -122,18 +122,8 @@ class WorkspaceForm(forms.ModelForm):
 
     class Meta:
         model = Workspace
-        fields = (
-            "name",
-            "kind",
-            "base_currency",
-            "country",
-            "region",
-            "time_zone",
-            "work_start",
-            "work_end",
-            "work_days",
-            "owner_hourly_value",
-        )
+        # Every setting but the two JSON ones, which get fields of their own below.
+        fields = tuple(f for f in Workspace.SETTINGS_FIELDS if f not in {"fx_rates", "policy"})
         widgets = {
             "work_start": forms.TimeInput(attrs={"type": "time"}),
             "work_end": forms.TimeInput(attrs={"type": "time"}),

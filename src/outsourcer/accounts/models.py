@@ -95,6 +95,22 @@ class Workspace(PublicModel):
     fx_rates = models.JSONField(default=dict, blank=True)
     policy = models.JSONField(default=dict, blank=True)
 
+    # What an owner may change; the slug and keys are the system's.
+    SETTINGS_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "kind",
+        "base_currency",
+        "country",
+        "region",
+        "time_zone",
+        "work_start",
+        "work_end",
+        "work_days",
+        "owner_hourly_value",
+        "fx_rates",
+        "policy",
+    )
+
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
 

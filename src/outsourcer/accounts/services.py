@@ -35,22 +35,7 @@ from outsourcer.core.tasks import send_email
 INVITATION_SALT = "outsourcer.invitation"
 TOKEN_PREFIX = "osk_"
 
-WORKSPACE_FIELDS = frozenset(
-    {
-        "name",
-        "kind",
-        "base_currency",
-        "country",
-        "region",
-        "time_zone",
-        "work_start",
-        "work_end",
-        "work_days",
-        "owner_hourly_value",
-        "fx_rates",
-        "policy",
-    }
-)
+WORKSPACE_FIELDS = frozenset(Workspace.SETTINGS_FIELDS)
 
 
 class AccountError(Exception):

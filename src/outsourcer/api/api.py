@@ -20,7 +20,22 @@ from outsourcer.bundles.api import router as bundles_router
 from outsourcer.bundles.services import BundleConflict
 from outsourcer.bundles.validation import BundleInvalid
 
-api = NinjaAPI(
+
+class OutsourcerAPI(NinjaAPI):
+    """Builds the OpenAPI document once per root path: it only changes when the code does."""
+
+    _schemas: dict[str, Any]
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache = self.__dict__.setdefault("_schemas", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return cache[path_prefix]
+
+
+api = OutsourcerAPI(
     title="Outsourcer API",
     version="1",
     description=(
