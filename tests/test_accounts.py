@@ -336,3 +336,20 @@ def test_client_address_behind_trusted_proxies(rf, settings):
     assert client_ip(request) == "10.0.0.1"  # no proxy trusted: the header may be made up
     settings.TRUSTED_PROXIES = 1
     assert client_ip(request) == "1.2.3.4"  # what our load balancer saw, not what the client claimed
+
+
+def test_the_lock_lasts_the_whole_window_after_the_latest_failure(client: Client, personas: Personas, settings):
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    settings.LOGIN_FAILURE_WINDOW_SECONDS = 3600
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": personas.owner.email, "password": "wrong"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM outsourcer_cache")
+        expiries = [row[0] for row in cursor.fetchall()]
+    assert expiries
+    soonest = min(e if timezone.is_aware(e) else timezone.make_aware(e, dt.UTC) for e in expiries)
+    assert soonest > timezone.now() + dt.timedelta(minutes=55)  # not the cache's 5-minute default

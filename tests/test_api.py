@@ -164,3 +164,14 @@ def test_the_500_page_needs_no_database(rf):
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500 and "Something went wrong" in response.content.decode()
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    ws = personas.workspace.uuid
+    response = client.get(f"/api/v1/workspaces/{ws}/activity?action=a%00b")
+    assert response.status_code == 400 and "NUL" in response.json()["message"]
+    response = client.post(
+        f"/api/v1/workspaces/{ws}/invitations", '{"email": "a\\u0000@b.test"}', content_type="application/json"
+    )
+    assert response.status_code == 400 and "NUL" in response.json()["message"]

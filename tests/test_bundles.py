@@ -272,3 +272,13 @@ def test_cli_import_with_owner_makes_an_existing_member_owner(tmp_path, personas
     path.write_text(json.dumps(minimal()))
     call_command("import_bundle", str(path), "--workspace", personas.workspace.slug, "--owner", personas.viewer.email)
     assert personas.workspace.memberships.get(user=personas.viewer).role == "owner"
+
+
+def test_cli_reports_what_the_model_layer_refuses_as_bundle_errors(tmp_path, db, capsys):
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(minimal()))
+    with pytest.raises(CommandError) as exc:
+        call_command("import_bundle", str(path), "--workspace", "N" * 201)
+    assert exc.value.returncode == 2
+    assert "$.workspace.name: Ensure this value has at most 200 characters" in capsys.readouterr().err
+    assert not Workspace.objects.exists()

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _prod_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DJANGO_"))}
+    # A production-like process of its own, on SQLite, whichever database the suite itself runs on.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DJANGO_", "DATABASE_URL"))}
     env.update(
         OUTSOURCER_DATA_DIR=str(tmp_path),
         OUTSOURCER_ALLOWED_HOSTS="outsourcer.example.com",

@@ -366,12 +366,16 @@ def login_blocked(*, email: str, ip: str) -> bool:
 
 
 def login_failed(*, email: str, ip: str) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for key in _throttle_keys(email, ip):
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        cache.add(key, 0, timeout=window)
         try:
             cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+        # incr keeps Redis's expiry but resets the database cache's to its default: state it once more,
+        # so on every backend the lock lasts the window after the latest failure.
+        cache.touch(key, timeout=window)
 
 
 def login_succeeded(*, email: str, ip: str) -> None:

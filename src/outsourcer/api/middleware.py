@@ -8,11 +8,23 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 API_PREFIX = "/api/"
 
 
+def _carries_nul(request: HttpRequest) -> bool:
+    """NUL characters are valid JSON but no database text column takes them (PostgreSQL refuses)."""
+    if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.content_type == "application/json" and request.method in {"POST", "PUT", "PATCH"}:
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body
+    return False
+
+
 class JsonApiErrorsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and _carries_nul(request):
+            return JsonResponse({"message": "Text must not contain NUL (\\u0000) characters."}, status=400)
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)

@@ -40,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="replace a workspace that holds data")
         parser.add_argument("--json", action="store_true")
 
+    def _refused(self, exc: BundleInvalid, name: str) -> CommandError:
+        for error in exc.errors:
+            self.stderr.write(str(error))
+        return CommandError(f"{len(exc.errors)} problem(s) in {name}; nothing was imported.", returncode=2)
+
     def _read(self, name: str) -> bytes:
         if name == "-":
             return sys.stdin.buffer.read()
@@ -52,11 +57,7 @@ class Command(BaseCommand):
         try:
             document = bundle_parse(self._read(options["file"]), max_bytes=settings.BUNDLE_MAX_BYTES)
         except BundleInvalid as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} problem(s) in {options['file']}; nothing was imported.", returncode=2
-            ) from exc
+            raise self._refused(exc, options["file"]) from exc
         owner = None
         if options["owner"]:
             owner = User.objects.filter(email__iexact=options["owner"]).first()
@@ -79,6 +80,8 @@ class Command(BaseCommand):
                     membership = membership_add(actor=actor, workspace=target, user=owner, role=Role.OWNER)
                     if membership.role != Role.OWNER:
                         membership_change_role(actor=actor, membership=membership, role=Role.OWNER)
+        except BundleInvalid as exc:
+            raise self._refused(exc, options["file"]) from exc
         except (BundleConflict, WorkspaceLookupError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         if options["json"]:

@@ -45,8 +45,9 @@ class Command(BaseCommand):
                     str(options["threads"]),
                     "--access-logfile",
                     "-",
+                    # Forwarded headers are Django's to judge (OUTSOURCER_TRUSTED_PROXIES), not gunicorn's.
                     "--forwarded-allow-ips",
-                    "127.0.0.1",
+                    "*" if settings.TRUSTED_PROXIES else "",
                 ],
             )
         ]
