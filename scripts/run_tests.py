@@ -8,9 +8,11 @@ CI (CI=true) it is a failure. Redis and Chromium are checked by the tests that n
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("OUTSOURCER_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/outsourcer")
@@ -27,10 +29,26 @@ def postgres_reachable(url: str) -> str | None:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+COUNTS = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0}
+SUMMARY_FILE = Path("test-results") / "summary.txt"
+
+
 def pytest_run(label: str, env: dict[str, str], args: list[str]) -> int:
+    """Run pytest, echoing its output, and add its closing counts to COUNTS."""
     print(f"\n=== {label} ===", flush=True)
     started = time.monotonic()
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], env=env)  # noqa: S603 - our own interpreter
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter
+        [sys.executable, "-m", "pytest", *args], env=env, stdout=subprocess.PIPE, text=True, bufsize=1
+    )
+    last = ""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        if re.search(r"\d+ (passed|failed|skipped|errors?) ", line + " "):
+            last = line
+    code = proc.wait()
+    for number, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)\b", last):
+        COUNTS["errors" if word.startswith("error") else word] += int(number)
     print(f"=== {label}: exit {code} in {time.monotonic() - started:.0f}s ===", flush=True)
     return code
 
@@ -54,12 +72,17 @@ def main() -> int:
         )
         results["PostgreSQL"] = "skipped"
 
+    failed_total = COUNTS["failed"] + COUNTS["errors"]
+    line = f"{COUNTS['passed']} passed, {failed_total} failed, {COUNTS['skipped']} skipped"
+    SUMMARY_FILE.parent.mkdir(exist_ok=True)
+    SUMMARY_FILE.write_text(line + "\n")
     print(
         "\nSummary: "
         + ", ".join(f"{k}: {'passed' if v == 0 else v if isinstance(v, str) else 'FAILED'}" for k, v in results.items())
     )
     # pytest's 5 means "no tests collected": with a filter that is fine, never for the whole suite.
     failed = [k for k, v in results.items() if isinstance(v, int) and v not in (0, 5 if args else 0)]
+    print(f"tests: {line}")
     return 1 if failed else 0
 
 

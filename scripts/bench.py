@@ -1,0 +1,181 @@
+#!/usr/bin/env python
+"""Benchmark harness: generate a workspace, serve it, load it over loopback, print a Markdown table.
+
+    .venv/bin/python scripts/bench.py [--members 200] [--audit 20000] [--seconds 10] [--connections 16]
+
+Everything happens in a throwaway data directory; the server is `outsourcer serve` in production mode
+on 127.0.0.1, and the load comes from this process (threads with keep-alive connections), bounded
+in time. Timing limits belong here, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent / "outsourcer"
+
+GENERATE = """
+import sys
+from outsourcer.accounts.models import Membership, Role, User, Workspace
+from outsourcer.accounts.services import api_token_create, workspace_update
+from outsourcer.audit.models import AuditEntry
+from outsourcer.core.actor import Actor
+members, audit = int(sys.argv[1]), int(sys.argv[2])
+ws = Workspace.objects.get(slug="brightline-studio")
+owner = User.objects.get(email="owner@brightline.example")
+users = User.objects.bulk_create([User(email=f"bench{i}@example.test", name=f"Bench {i}") for i in range(members)])
+Membership.objects.bulk_create([Membership(user=u, workspace=ws, role=Role.VIEWER) for u in users])
+AuditEntry.objects.bulk_create([
+    AuditEntry(workspace=ws, actor=owner, actor_label=owner.email, face="api", action="workspace.update",
+               object_type="accounts.workspace", object_uuid=ws.uuid, object_repr=ws.name,
+               changes={"region": [str(i), str(i + 1)]})
+    for i in range(audit)
+], batch_size=2000)
+_token, raw = api_token_create(actor=Actor.cli(), workspace=ws, user=owner, name="bench", read_only=True)
+print(raw, ws.uuid)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the server exited before it answered")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not answer within 60 s")
+
+
+def load(port: int, path: str, headers: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+    """Keep `connections` keep-alive clients busy for `seconds`; return throughput and latency."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    with lock:
+                        errors[0] += 1
+            except OSError:
+                with lock:
+                    errors[0] += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    begun = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - begun
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0.0,
+        "errors": errors[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--audit", type=int, default=20000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL of an empty database (default SQLite)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="outsourcer-bench-") as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DJANGO_", "DATABASE_URL"))}
+        env.update(OUTSOURCER_DATA_DIR=tmp, OUTSOURCER_SECRET_KEY="bench-" + "k" * 50, OUTSOURCER_HTTPS="0")
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        run = {"env": env, "check": True, "capture_output": True, "text": True}
+        subprocess.run([str(BIN), "demo"], **run)  # noqa: S603
+        out = subprocess.run(  # noqa: S603
+            [str(BIN), "shell", "--no-imports", "-c", GENERATE, str(args.members), str(args.audit)], **run
+        ).stdout.split()
+        token, ws = out[-2], out[-1]
+        port = free_port()
+        server = subprocess.Popen(  # noqa: S603
+            [str(BIN), "serve", "--port", str(port), "--workers", str(args.workers), "--no-worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_up(port, server)
+            auth = {"Authorization": f"Bearer {token}"}
+            targets = [
+                ("GET /healthz", "/healthz", {}),
+                ("GET /api/v1/openapi.json", "/api/v1/openapi.json", {}),
+                (f"GET members ({args.members + 3} rows, API)", f"/api/v1/workspaces/{ws}/members", auth),
+                (f"GET activity (first 50 of {args.audit}, API)", f"/api/v1/workspaces/{ws}/activity", auth),
+                ("GET workspace (API)", f"/api/v1/workspaces/{ws}", auth),
+            ]
+            rows = []
+            for label, path, headers in targets:
+                load(port, path, headers, 1, 2)  # warm up
+                rows.append((label, load(port, path, headers, args.seconds, args.connections)))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+    engine = "PostgreSQL" if args.database_url else "SQLite (WAL)"
+    print(
+        f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+        f"{engine}; gunicorn {args.workers} workers x 4 threads; {args.connections} connections, "
+        f"{args.seconds:.0f} s per row; load from this process over 127.0.0.1.\n"
+    )
+    print("| request | requests/s | median ms | p99 ms | requests | errors |")
+    print("|---|--:|--:|--:|--:|--:|")
+    for label, r in rows:
+        print(
+            f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['requests']:.0f} | {r['errors']:.0f} |"
+        )
+    print("\n" + json.dumps({label: r for label, r in rows}))
+
+
+if __name__ == "__main__":
+    main()
