@@ -15,6 +15,8 @@ import http.client
 import json
 import os
 import platform
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -28,12 +30,12 @@ from pathlib import Path
 BIN = Path(sys.executable).parent / "outsourcer"
 
 GENERATE = """
-import sys
+import os
 from outsourcer.accounts.models import Membership, Role, User, Workspace
-from outsourcer.accounts.services import api_token_create, workspace_update
+from outsourcer.accounts.services import api_token_create
 from outsourcer.audit.models import AuditEntry
 from outsourcer.core.actor import Actor
-members, audit = int(sys.argv[1]), int(sys.argv[2])
+members, audit = int(os.environ["BENCH_MEMBERS"]), int(os.environ["BENCH_AUDIT"])
 ws = Workspace.objects.get(slug="brightline-studio")
 owner = User.objects.get(email="owner@brightline.example")
 users = User.objects.bulk_create([User(email=f"bench{i}@example.test", name=f"Bench {i}") for i in range(members)])
@@ -44,6 +46,9 @@ AuditEntry.objects.bulk_create([
                changes={"region": [str(i), str(i + 1)]})
     for i in range(audit)
 ], batch_size=2000)
+from django.db import connection
+with connection.cursor() as cursor:  # the statistics autovacuum would gather within a minute
+    cursor.execute("ANALYZE")
 _token, raw = api_token_create(actor=Actor.cli(), workspace=ws, user=owner, name="bench", read_only=True)
 print(raw, ws.uuid)
 """
@@ -115,6 +120,32 @@ def load(port: int, path: str, headers: dict[str, str], seconds: float, connecti
     }
 
 
+def _ms(text: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if match is None:
+        raise SystemExit(f"cannot read wrk's latency {text!r}")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def load_wrk(port: int, path: str, headers: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+    """The same measurement with wrk (C, event loop), so the load generator costs less CPU than ours."""
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency"]
+    for name, value in headers.items():
+        argv += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*argv, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "requests": total,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        "errors": (int(bad.group(1)) if bad else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=200)
@@ -122,6 +153,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--tool",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (wrk when installed)",
+    )
     parser.add_argument("--database-url", default="", help="PostgreSQL URL of an empty database (default SQLite)")
     args = parser.parse_args()
 
@@ -133,7 +170,8 @@ def main() -> None:
         run = {"env": env, "check": True, "capture_output": True, "text": True}
         subprocess.run([str(BIN), "demo"], **run)  # noqa: S603
         out = subprocess.run(  # noqa: S603
-            [str(BIN), "shell", "--no-imports", "-c", GENERATE, str(args.members), str(args.audit)], **run
+            [str(BIN), "shell", "--no-imports", "-c", GENERATE],
+            **{**run, "env": {**env, "BENCH_MEMBERS": str(args.members), "BENCH_AUDIT": str(args.audit)}},
         ).stdout.split()
         token, ws = out[-2], out[-1]
         port = free_port()
@@ -155,9 +193,10 @@ def main() -> None:
                 ("GET workspace (API)", f"/api/v1/workspaces/{ws}", auth),
             ]
             rows = []
+            measure = load_wrk if args.tool == "wrk" else load
             for label, path, headers in targets:
                 load(port, path, headers, 1, 2)  # warm up
-                rows.append((label, load(port, path, headers, args.seconds, args.connections)))
+                rows.append((label, measure(port, path, headers, args.seconds, args.connections)))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -166,7 +205,7 @@ def main() -> None:
     print(
         f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
         f"{engine}; gunicorn {args.workers} workers x 4 threads; {args.connections} connections, "
-        f"{args.seconds:.0f} s per row; load from this process over 127.0.0.1.\n"
+        f"{args.seconds:.0f} s per row; load by {args.tool} over 127.0.0.1.\n"
     )
     print("| request | requests/s | median ms | p99 ms | requests | errors |")
     print("|---|--:|--:|--:|--:|--:|")

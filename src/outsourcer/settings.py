@@ -132,6 +132,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "outsourcer.sqlite3"),
+            # Keep each thread's connection: opening one (and its PRAGMAs) costs more than most queries.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # IMMEDIATE avoids "database is locked" when a read turns into a write mid-transaction;
                 # WAL lets readers go on while one writer writes.

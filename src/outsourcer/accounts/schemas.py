@@ -11,10 +11,22 @@ from pydantic import ConfigDict, Field
 RoleName = Literal["owner", "manager", "viewer", "contractor"]
 
 
+# Related fields come through resolvers: a dotted alias ("user.email") makes django-ninja resolve
+# it like a template variable, several times slower per row (see docs/performance.md).
+
+
 class MembershipOut(Schema):
-    workspace: uuid.UUID = Field(alias="workspace.uuid")
-    workspace_name: str = Field(alias="workspace.name")
+    workspace: uuid.UUID
+    workspace_name: str
     role: RoleName
+
+    @staticmethod
+    def resolve_workspace(obj: Any) -> uuid.UUID:
+        return obj.workspace.uuid
+
+    @staticmethod
+    def resolve_workspace_name(obj: Any) -> str:
+        return obj.workspace.name
 
 
 class MeOut(Schema):
@@ -73,10 +85,18 @@ class WorkspacePatchIn(Schema):
 
 class MemberOut(Schema):
     id: uuid.UUID = Field(alias="uuid")
-    email: str = Field(alias="user.email")
-    name: str = Field(alias="user.name")
+    email: str
+    name: str
     role: RoleName
     joined_at: dt.datetime = Field(alias="created_at")
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return obj.user.name
 
 
 class RoleIn(Schema):

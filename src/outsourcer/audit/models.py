@@ -25,7 +25,9 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["workspace", "-created_at"])]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["workspace", "-created_at", "-id"], name="audit_newest_first")
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
