@@ -175,3 +175,41 @@ def test_nul_characters_are_refused_before_they_reach_the_database(personas: Per
         f"/api/v1/workspaces/{ws}/invitations", '{"email": "a\\u0000@b.test"}', content_type="application/json"
     )
     assert response.status_code == 400 and "NUL" in response.json()["message"]
+
+
+def test_hostile_json_is_a_clear_4xx(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    url = f"/api/v1/workspaces/{personas.workspace.uuid}"
+    cases = [
+        ('{"policy": {"originality_threshold": NaN}}', "application/json"),
+        ('{"policy": {"silence_days": 1' + "0" * 400 + "}}", "application/json"),
+        ('{"working_hours": {"timezone": "America", "start": "09:00", "end": "17:00"}}', "application/json"),
+        ('{"name": "A\\u0000B"}', "text/plain"),
+    ]
+    for body, content_type in cases:
+        response = client.patch(url, body, content_type=content_type)
+        assert 400 <= response.status_code < 500, (body[:60], response.status_code)
+        assert "message" in response.json()
+    personas.workspace.refresh_from_db()
+    assert personas.workspace.name == "Acme Design" and personas.workspace.policy == {}
+
+
+def test_a_contractor_reads_no_workspace_settings_through_the_api(personas: Personas):
+    client = token_client(personas.contractor, personas.workspace)
+    response = client.get(f"/api/v1/workspaces/{personas.workspace.uuid}")
+    assert response.status_code == 403 and "owner_hourly_value" not in response.content.decode()
+    assert client.get("/api/v1/me").json()["memberships"][0]["role"] == "contractor"
+
+
+def test_a_read_only_token_cannot_revoke_tokens(personas: Personas):
+    from outsourcer.accounts.services import api_token_create
+    from outsourcer.core.actor import Actor
+
+    keeper, _ = api_token_create(
+        actor=Actor.cli(), workspace=personas.workspace, user=personas.owner, name="integration", read_only=False
+    )
+    client = token_client(personas.owner, personas.workspace, read_only=True)
+    response = client.delete(f"/api/v1/workspaces/{personas.workspace.uuid}/tokens/{keeper.uuid}")
+    assert response.status_code == 403
+    keeper.refresh_from_db()
+    assert keeper.revoked_at is None

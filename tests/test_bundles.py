@@ -253,7 +253,10 @@ def test_fx_rates_that_cannot_convert_are_reported_with_their_path():
     doc = minimal()
     doc["workspace"]["fx_rates"] = {"eur": "1.08", "GBP": "0"}
     assert paths(doc) == [
-        ("$.workspace.fx_rates.GBP", "a rate of zero cannot convert anything"),
+        (
+            "$.workspace.fx_rates.GBP",
+            'the rate for GBP must be a positive decimal number written as a string, e.g. "1.08"',
+        ),
         ("$.workspace.fx_rates.eur", "'eur' is not a currency code (three capital letters, e.g. EUR)"),
     ]
 
@@ -282,3 +285,63 @@ def test_cli_reports_what_the_model_layer_refuses_as_bundle_errors(tmp_path, db,
     assert exc.value.returncode == 2
     assert "$.workspace.name: Ensure this value has at most 200 characters" in capsys.readouterr().err
     assert not Workspace.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "message"),
+    [
+        (
+            b'{"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "N", "base_currency": "USD", '
+            b'"policy": {"originality_threshold": NaN}}}',
+            "$",
+            "NaN is not a number JSON allows",
+        ),
+        (b"[" * 100000 + b"]" * 100000, "$", "nested too deeply"),
+        (
+            b'{"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "A\\u0000B", "base_currency": "USD"}}',
+            "$.workspace.name",
+            "NUL",
+        ),
+        (
+            b'{"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "N", "base_currency": "USD", '
+            b'"working_hours": {"timezone": "Europe", "start": "09:00", "end": "17:00"}}}',
+            "$.workspace.working_hours.timezone",
+            "not a known IANA time zone",
+        ),
+    ],
+    ids=["nan", "deep", "nul", "zone-folder"],
+)
+def test_hostile_documents_are_refused_with_a_path(raw, path, message):
+    with pytest.raises(BundleInvalid) as exc:
+        bundle_parse(raw, max_bytes=10**7)
+    assert any(e.path == path and message in e.message for e in exc.value.errors), exc.value.errors
+
+
+def test_a_huge_policy_number_is_a_bundle_error_not_a_crash(db):
+    doc = minimal()
+    doc["workspace"]["policy"] = {"silence_days": 10**400}
+    with pytest.raises(BundleInvalid) as exc:
+        bundle_import_new(actor=Actor.cli(), document=doc, name="Huge", owner=None)
+    assert exc.value.errors[0].path == "$.workspace.policy"
+    assert not Workspace.objects.exists()
+
+
+def test_what_the_settings_page_saves_exports_as_a_valid_bundle(personas: Personas):
+    ws = personas.workspace
+    data = {
+        "name": "Acme Design",
+        "kind": "agency",
+        "base_currency": "USD",
+        "time_zone": "UTC",
+        "work_start": "08:00",
+        "work_end": "16:00",
+        "work_days": ["5", "1"],
+        "fx_rates_text": "EUR=1E+2\nGBP=0.50",
+    }
+    assert login_client(personas.owner).post(f"/w/{ws.uuid}/settings/", data).status_code == 302
+    ws.refresh_from_db()
+    assert ws.fx_rates == {"EUR": "100", "GBP": "0.5"} and ws.work_days == [1, 5]
+    exported = bundle_export(workspace=ws)
+    assert bundle_validate(exported) == []
+    again = bundle_import_new(actor=Actor.cli(), document=exported, name="Acme Design", owner=None).workspace
+    assert bundle_dumps(bundle_export(workspace=again)) == bundle_dumps(exported)

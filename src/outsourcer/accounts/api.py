@@ -22,7 +22,7 @@ from outsourcer.accounts.schemas import (
     WorkspaceOut,
     WorkspacePatchIn,
 )
-from outsourcer.accounts.services import parse_hhmm
+from outsourcer.accounts.settings_rules import parse_hhmm
 from outsourcer.core.actor import Actor
 
 router = Router(tags=["workspaces"])
@@ -82,7 +82,6 @@ def workspace_list(request: HttpRequest) -> list[dict[str, Any]]:
 @requires("account")
 def workspace_create(request: HttpRequest, payload: WorkspaceCreateIn) -> Status[dict[str, Any]]:
     session_only(request)
-    services.workspace_validate({"time_zone": payload.time_zone})
     ws = services.workspace_create(
         actor=Actor.api(request),
         owner=request.auth_user,  # type: ignore[attr-defined]
@@ -92,9 +91,9 @@ def workspace_create(request: HttpRequest, payload: WorkspaceCreateIn) -> Status
 
 
 @router.get("/workspaces/{ws}", response=WorkspaceOut, summary="Get a workspace")
-@requires("portal")
+@requires("read")
 def workspace_detail(request: HttpRequest, ws: uuid.UUID) -> dict[str, Any]:
-    access = api_door(request, ws, "portal")
+    access = api_door(request, ws, "read")
     return workspace_out(access.workspace, access.role)
 
 

@@ -54,11 +54,18 @@ def requires(action: Action | Literal["account"]) -> Callable[[F], F]:
     return decorate
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def api_door(request: HttpRequest, ws: uuid.UUID, action: Action) -> WorkspaceAccess:
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None and token.workspace.uuid != ws:
         # A token opens one workspace; any other looks absent, exactly as to an outsider.
         raise WorkspaceNotFound
+    if token is not None and token.read_only and request.method not in SAFE_METHODS:
+        # Whatever the operation declares, a read-only token changes nothing (not even other tokens).
+        door_open(user=request.auth_user, workspace=ws, action="portal")  # type: ignore[attr-defined]
+        raise PermissionDenied("This API token is read-only.")
     return door_open(
         user=request.auth_user,  # type: ignore[attr-defined]
         workspace=ws,

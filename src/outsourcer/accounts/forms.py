@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from outsourcer.accounts.models import POLICY_DEFAULTS, Role, User, Workspace
+from outsourcer.accounts.settings_rules import fx_rate_problem, fx_rate_text
 from outsourcer.core.tasks import send_email
 
 WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
@@ -89,13 +90,16 @@ def _parse_fx(text: str) -> dict[str, str]:
         if not line:
             continue
         code, sep, rate = line.partition("=")
-        code, rate = code.strip().upper(), rate.strip()
+        code = code.strip().upper()
         try:
-            if not sep or len(code) != 3 or not code.isalpha() or Decimal(rate) <= 0:
-                raise ValueError
-        except (InvalidOperation, ValueError):
+            if not sep:
+                raise ValueError(line)
+            rates[code] = fx_rate_text(rate)
+        except ValueError:
             raise forms.ValidationError(f"Write each rate as CODE=rate, e.g. EUR=1.08 (got {line!r}).") from None
-        rates[code] = str(Decimal(rate).normalize())
+        problem = fx_rate_problem(code, rates[code])
+        if problem:
+            raise forms.ValidationError(problem[:1].upper() + problem[1:] + ".")
     return rates
 
 

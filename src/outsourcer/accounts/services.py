@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
-import zoneinfo
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +24,7 @@ from outsourcer.accounts.models import (
     User,
     Workspace,
 )
+from outsourcer.accounts.settings_rules import workspace_settings_clean
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
 from outsourcer.core.tasks import send_email
@@ -65,83 +62,16 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-# Each policy value's kind and bounds, as the bundle schema states them.
-POLICY_BOUNDS: dict[str, tuple[str, float | None, float | None]] = {
-    "min_overlap_hours": ("number", 0, 24),
-    "max_check_ins_per_week": ("number", 0, None),
-    "silence_days": ("integer", 1, None),
-    "default_payment_terms_days": ("integer", 0, 120),
-    "trial_required_above": ("money", 0, None),
-    "originality_threshold": ("number", 0, 1),
-    "budget_alert_percent": ("integer", 1, 100),
-}
-MONEY_RE = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
-
-
-def policy_problem(policy: Any) -> str:
-    """Why a policy object is not valid, or an empty string when it is."""
-    if not isinstance(policy, dict):
-        return "The policy must be an object of named values."
-    unknown = sorted(set(policy) - set(POLICY_BOUNDS))
-    if unknown:
-        return f"Unknown policy keys: {', '.join(unknown)}."
-    for key, value in policy.items():
-        kind, low, high = POLICY_BOUNDS[key]
-        if kind == "money":
-            if not isinstance(value, str) or not MONEY_RE.match(value):
-                return f'{key} must be an amount written as a string, e.g. "2000" or "2000.00".'
-            continue
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or (kind == "integer" and not float(value).is_integer()):
-            return f"{key} must be {'a whole number' if kind == 'integer' else 'a number'}."
-        if (low is not None and value < low) or (high is not None and value > high):
-            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-            return f"{key} must be {bounds}."
-    return ""
-
-
-def parse_hhmm(text: str) -> dt.time:
-    """`HH:MM` as a naive time of day (working hours are read in the workspace's own zone)."""
-    hours, minutes = text.split(":")
-    return dt.time(int(hours), int(minutes))
-
-
-def workspace_validate(data: dict[str, Any]) -> None:
-    """What a model field cannot say: a real IANA zone, known policy keys, sane FX rates."""
-    errors: dict[str, str] = {}
-    tz = data.get("time_zone")
-    if tz is not None:
-        try:
-            zoneinfo.ZoneInfo(tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            errors["time_zone"] = f"{tz!r} is not a known IANA time zone (e.g. America/New_York)."
-    policy = data.get("policy")
-    if policy is not None:
-        problem = policy_problem(policy)
-        if problem:
-            errors["policy"] = problem
-    fx = data.get("fx_rates")
-    if fx is not None:
-        for code, rate in fx.items():
-            try:
-                if len(code) != 3 or not code.isupper() or Decimal(str(rate)) <= 0:
-                    raise ValueError
-            except (ArithmeticError, ValueError):
-                errors["fx_rates"] = f"FX rate for {code!r} must be a positive number keyed by an ISO code."
-    days = data.get("work_days")
-    if days is not None and (
-        not isinstance(days, list) or any(d not in range(1, 8) for d in days) or len(set(days)) != len(days)
-    ):
-        errors["work_days"] = "Working days are ISO weekday numbers 1-7 (1 = Monday), each once."
-    if errors:
-        raise ValidationError(errors)
+def workspace_validate(data: dict[str, Any]) -> dict[str, Any]:
+    """The settings in `data`, checked and normalised (see settings_rules)."""
+    return workspace_settings_clean(data)
 
 
 def workspace_create(*, actor: Actor, name: str, owner: User | None, **fields: Any) -> Workspace:
     unknown = set(fields) - WORKSPACE_FIELDS
     if unknown:
         raise AccountError(f"Unknown workspace fields: {', '.join(sorted(unknown))}")
-    workspace_validate(fields)
+    fields = workspace_validate(fields)
     with transaction.atomic():
         workspace = Workspace(name=name, slug=_unique_slug(name), **fields)
         workspace.full_clean()
@@ -158,7 +88,7 @@ def workspace_update(*, actor: Actor, workspace: Workspace, data: dict[str, Any]
     unknown = set(data) - WORKSPACE_FIELDS
     if unknown:
         raise AccountError(f"Unknown workspace fields: {', '.join(sorted(unknown))}")
-    workspace_validate(data)
+    data = workspace_validate(data)
     with transaction.atomic():
         changes = apply_changes(workspace, data)
         if changes:

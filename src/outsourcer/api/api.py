@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from outsourcer import __version__
 from outsourcer.accounts.api import router as accounts_router
@@ -35,7 +37,19 @@ class OutsourcerAPI(NinjaAPI):
         return cache[path_prefix]
 
 
+class StrictJSONParser(Parser):
+    """JSON as the standard has it: NaN and Infinity are Python's extensions, and no column stores them."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 api = OutsourcerAPI(
+    parser=StrictJSONParser(),
     title="Outsourcer API",
     version="1",
     description=(

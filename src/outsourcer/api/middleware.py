@@ -12,7 +12,7 @@ def _carries_nul(request: HttpRequest) -> bool:
     """NUL characters are valid JSON but no database text column takes them (PostgreSQL refuses)."""
     if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
         return True
-    if request.content_type == "application/json" and request.method in {"POST", "PUT", "PATCH"}:
+    if request.method in {"POST", "PUT", "PATCH"} and not (request.content_type or "").startswith("multipart/"):
         body = request.body
         return b"\x00" in body or b"\\u0000" in body
     return False

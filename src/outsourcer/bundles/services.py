@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from outsourcer.accounts.models import User, Workspace
-from outsourcer.accounts.services import parse_hhmm, workspace_create, workspace_update
+from outsourcer.accounts.services import workspace_create, workspace_update
+from outsourcer.accounts.settings_rules import parse_hhmm
 from outsourcer.audit.services import audit_record
 from outsourcer.bundles.selectors import workspace_holds_data
 from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate

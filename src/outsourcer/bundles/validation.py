@@ -8,7 +8,6 @@ problem is reported with its JSON path, so a user can fix a whole file in one pa
 from __future__ import annotations
 
 import json
-import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
+
+from outsourcer.accounts.settings_rules import RATE_RE, fx_rate_problem
+from outsourcer.core.timezones import is_iana_zone
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bundle.schema.json"
 BUNDLE_FORMAT = "outsourcer-bundle"
@@ -116,9 +118,7 @@ def _zone_errors(document: dict[str, Any]) -> list[BundleError]:
     def check(hours: Any, path: list[Any]) -> None:
         if isinstance(hours, dict) and isinstance(hours.get("timezone"), str):
             name = hours["timezone"]
-            try:
-                zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            if not is_iana_zone(name):
                 errors.append(
                     BundleError(
                         json_path([*path, "timezone"]), f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)"
@@ -133,16 +133,29 @@ def _zone_errors(document: dict[str, Any]) -> list[BundleError]:
 
 
 def _fx_errors(document: dict[str, Any]) -> list[BundleError]:
-    errors = []
     rates = document.get("workspace", {}).get("fx_rates")
-    if isinstance(rates, dict):
-        for code, rate in rates.items():
-            path = json_path(["workspace", "fx_rates", code])
-            if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
-                errors.append(BundleError(path, f"{code!r} is not a currency code (three capital letters, e.g. EUR)"))
-            elif isinstance(rate, str) and rate.replace(".", "", 1).isdigit() and float(rate) == 0:
-                errors.append(BundleError(path, "a rate of zero cannot convert anything"))
-    return errors
+    if not isinstance(rates, dict):
+        return []
+    return [
+        BundleError(json_path(["workspace", "fx_rates", code]), problem)
+        for code, rate in rates.items()
+        # A rate that breaks the schema's pattern is already reported; judge only the rest.
+        if isinstance(rate, str) and (problem := fx_rate_problem(code, rate if RATE_RE.match(rate) else "1"))
+    ]
+
+
+def _nul_errors(value: Any, path: list[Any]) -> list[BundleError]:
+    """NUL is valid JSON, but no database text column takes it."""
+    if isinstance(value, str):
+        if "\x00" not in value:
+            return []
+        return [BundleError(json_path(path), "text must not contain NUL (\\u0000) characters")]
+    if isinstance(value, dict):
+        found = [BundleError(json_path(path), "keys must not contain NUL characters") for k in value if "\x00" in k]
+        return found + [e for k, v in value.items() for e in _nul_errors(v, [*path, k])]
+    if isinstance(value, list):
+        return [e for i, v in enumerate(value) for e in _nul_errors(v, [*path, i])]
+    return []
 
 
 def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
@@ -185,9 +198,13 @@ def bundle_validate(document: Any) -> list[BundleError]:
     """Every problem in the document, sorted by path; an empty list means it can be imported."""
     errors = _schema_errors(document)
     if isinstance(document, dict):
-        errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document)
+        errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document) + _nul_errors(document, [])
         errors += _unsupported_sections(document)
     return sorted(set(errors))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
 
 
 def bundle_parse(raw: bytes | str, *, max_bytes: int) -> dict[str, Any]:
@@ -195,7 +212,9 @@ def bundle_parse(raw: bytes | str, *, max_bytes: int) -> dict[str, Any]:
     if len(raw) > max_bytes:
         raise BundleInvalid([BundleError("$", f"the file is larger than {max_bytes // (1024 * 1024)} MiB")])
     try:
-        document = json.loads(raw)
+        document = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise BundleInvalid([BundleError("$", "the document is nested too deeply")]) from exc
     except UnicodeDecodeError as exc:
         raise BundleInvalid([BundleError("$", "the file is not UTF-8 text")]) from exc
     except json.JSONDecodeError as exc:
