@@ -298,7 +298,8 @@ def test_cli_reports_what_the_model_layer_refuses_as_bundle_errors(tmp_path, db,
         ),
         (b"[" * 100000 + b"]" * 100000, "$", "nested too deeply"),
         (
-            b'{"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "A\\u0000B", "base_currency": "USD"}}',
+            b'{"format": "outsourcer-bundle", "version": 1, '
+            b'"workspace": {"name": "A\\u0000B", "base_currency": "USD"}}',
             "$.workspace.name",
             "NUL",
         ),
