@@ -91,5 +91,8 @@ def token_client(user: User, workspace: Workspace, *, read_only: bool = False) -
     if not Membership.objects.filter(user=user, workspace=workspace).exists():
         # An outsider holds a token for their own workspace, never for ours.
         workspace = Membership.objects.filter(user=user).first().workspace  # type: ignore[union-attr]
+    role = Membership.objects.get(user=user, workspace=workspace).role
+    # Reading roles may only hold read-only tokens; the matrix then shows what such a token reaches.
+    read_only = read_only or role not in (Role.OWNER, Role.MANAGER)
     _token, raw = api_token_create(actor=Actor.cli(), workspace=workspace, user=user, name="test", read_only=read_only)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")

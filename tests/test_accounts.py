@@ -7,12 +7,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from outsourcer.accounts.emails import invitation_token
 from outsourcer.accounts.models import Invitation, Membership, Role, User, Workspace
 from outsourcer.accounts.services import (
     AccountError,
     invitation_create,
     invitation_from_token,
-    invitation_token,
     membership_change_role,
     membership_remove,
 )

@@ -130,13 +130,16 @@ def test_api_operations(op, persona, auth, personas: Personas):
     client = token_client(user, personas.workspace) if auth == "token" else login_client(user)
     url = op.url(sample_values(op.args, personas.workspace, user))
     response = _call(client, op, url, _body(op))
+    # Reading roles hold read-only tokens, and a read-only token never changes anything.
+    read_only_token = persona in {"viewer", "contractor"}
+    unsafe = op.method not in {"GET", "HEAD", "OPTIONS"}
     assert response["Content-Type"].startswith("application/json") or response.status_code == 204
     if op.action == "account":
         if op.method == "POST" and auth == "token":
             assert response.status_code == 403  # creating workspaces needs the browser session
         else:
             assert response.status_code < 300, response.content
-    elif allowed(persona, op.action):
+    elif allowed(persona, op.action) and not (auth == "token" and read_only_token and unsafe):
         assert response.status_code < 300, (
             f"{persona} {op.method} {url}: {response.status_code} {response.content[:300]}"
         )

@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from outsourcer.accounts.models import POLICY_DEFAULTS, Role, User, Workspace
 from outsourcer.accounts.settings_rules import fx_rate_problem, fx_rate_text
-from outsourcer.core.tasks import send_email
+from outsourcer.accounts.tasks import send_password_reset_email
 
 WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
 
@@ -28,22 +28,11 @@ class EmailLoginForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes out through the task backend."""
+    """Django's reset form, but the email is a background job that makes the link when it runs."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        from django.template import loader
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(to=[to_email], subject=subject, body=body)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_password_reset_email.enqueue(user_id=user.pk)
 
 
 class SignupForm(forms.Form):

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from outsourcer.accounts.door import WorkspaceAccess
+from outsourcer.accounts.emails import INVITATION_SALT
 from outsourcer.accounts.models import (
     ApiToken,
     Invitation,
@@ -25,11 +25,10 @@ from outsourcer.accounts.models import (
     Workspace,
 )
 from outsourcer.accounts.settings_rules import workspace_settings_clean
+from outsourcer.accounts.tasks import send_invitation_email
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
-from outsourcer.core.tasks import send_email
 
-INVITATION_SALT = "outsourcer.invitation"
 TOKEN_PREFIX = "osk_"
 
 WORKSPACE_FIELDS = frozenset(Workspace.SETTINGS_FIELDS)
@@ -124,15 +123,23 @@ def membership_add(*, actor: Actor, workspace: Workspace, user: User, role: str)
     return membership
 
 
-def _owners_left_without(membership: Membership) -> int:
-    return Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER).exclude(pk=membership.pk).count()
+def _locked(membership: Membership) -> tuple[Membership, int]:
+    """The membership as stored now, and how many other owners the workspace has, both locked.
+
+    Locking every owner row serialises two owners demoting each other at once (PostgreSQL; SQLite's
+    immediate transactions already do), so the workspace is never left without one.
+    """
+    owners = list(Membership.objects.select_for_update().filter(workspace_id=membership.workspace_id, role=Role.OWNER))
+    current = Membership.objects.select_for_update().select_related("user", "workspace").get(pk=membership.pk)
+    return current, sum(1 for m in owners if m.pk != membership.pk)
 
 
 def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise AccountError(f"Unknown role {role!r}.")
     with transaction.atomic():
-        if membership.role == Role.OWNER and role != Role.OWNER and _owners_left_without(membership) == 0:
+        membership, other_owners = _locked(membership)
+        if membership.role == Role.OWNER and role != Role.OWNER and other_owners == 0:
             raise AccountError("A workspace needs at least one owner; make someone else owner first.")
         changes = apply_changes(membership, {"role": role})
         if changes:
@@ -145,8 +152,14 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
 
 def membership_remove(*, actor: Actor, membership: Membership) -> None:
     with transaction.atomic():
-        if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
+        membership, other_owners = _locked(membership)
+        if membership.role == Role.OWNER and other_owners == 0:
             raise AccountError("The last owner cannot be removed.")
+        # Their tokens go with their access, or a later invitation would bring old keys back to life.
+        for token in ApiToken.objects.filter(
+            workspace_id=membership.workspace_id, user_id=membership.user_id, revoked_at=None
+        ):
+            api_token_revoke(actor=actor, token=token)
         audit_record(
             actor=actor,
             action="member.remove",
@@ -158,14 +171,6 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
 
 
 # --- Invitations ----------------------------------------------------------------------------------
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.uuid))
-
-
-def invitation_url(invitation: Invitation) -> str:
-    return settings.BASE_URL + reverse("accounts:invitation", args=[invitation_token(invitation)])
 
 
 def invitation_create(*, actor: Actor, workspace: Workspace, email: str, role: str) -> Invitation:
@@ -186,13 +191,9 @@ def invitation_create(*, actor: Actor, workspace: Workspace, email: str, role: s
             workspace=workspace,
             changes={"email": [None, email], "role": [None, role]},
         )
-        days = settings.INVITATION_MAX_AGE_SECONDS // 86400
-        body = render_to_string(
-            "accounts/email/invitation.txt",
-            {"invitation": invitation, "url": invitation_url(invitation), "inviter": actor.label, "days": days},
-        )
-        subject = f"You are invited to {workspace.name} on Outsourcer"
-        transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body))
+        # Only the id travels through the queue: the link is made when the email is, so it is never stored.
+        public_id = str(invitation.uuid)
+        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=public_id))
     return invitation
 
 
@@ -216,10 +217,10 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User, actor: Actor | None = None) -> Membership:
     if user.email.lower() != invitation.email.lower():
         raise AccountError(f"This invitation is for {invitation.email}; you are signed in as {user.email}.")
-    actor = Actor(user=user, face="web")
+    actor = actor or Actor(user=user, face="web")
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open:
@@ -233,11 +234,13 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
-    if not invitation.is_open:
-        raise AccountError("Only an open invitation can be withdrawn.")
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at", "updated_at"])
-    audit_record(actor=actor, action="invitation.revoke", obj=invitation, workspace=invitation.workspace)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().select_related("workspace").get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise AccountError("Only an open invitation can be withdrawn.")
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, action="invitation.revoke", obj=invitation, workspace=invitation.workspace)
 
 
 # --- API tokens -----------------------------------------------------------------------------------
@@ -251,10 +254,22 @@ def api_token_create(
     *, actor: Actor, workspace: Workspace, user: User, name: str, read_only: bool
 ) -> tuple[ApiToken, str]:
     """Return the token and its key; the key is shown once and never stored."""
-    if not Membership.objects.filter(workspace=workspace, user=user).exists():
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if membership is None:
         raise AccountError("Only a member of the workspace can hold a token for it.")
+    if not read_only and not WorkspaceAccess(workspace=workspace, user=user, role=membership.role).can("write"):
+        raise AccountError("Your role can only hold read-only tokens.")
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        return _token_store(
+            actor=actor, user=user, workspace=workspace, name=name, prefix=prefix, raw=raw, read_only=read_only
+        ), raw
+
+
+def _token_store(
+    *, actor: Actor, user: User, workspace: Workspace, name: str, prefix: str, raw: str, read_only: bool
+) -> ApiToken:
     token = ApiToken.objects.create(
         user=user,
         workspace=workspace,
@@ -270,14 +285,15 @@ def api_token_create(
         workspace=workspace,
         changes={"name": [None, token.name], "read_only": [None, read_only]},
     )
-    return token, raw
+    return token
 
 
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
-        audit_record(actor=actor, action="token.revoke", obj=token, workspace=token.workspace)
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at", "updated_at"])
+            audit_record(actor=actor, action="token.revoke", obj=token, workspace=token.workspace)
 
 
 # --- Login throttling -----------------------------------------------------------------------------
@@ -308,5 +324,6 @@ def login_failed(*, email: str, ip: str) -> None:
         cache.touch(key, timeout=window)
 
 
-def login_succeeded(*, email: str, ip: str) -> None:
-    cache.delete(_throttle_keys(email, ip)[0])
+def login_lock_lift(*, email: str) -> None:
+    """After a good sign-in, or a password reset, the email's failures are forgiven."""
+    cache.delete(_throttle_keys(email, "")[0])

@@ -58,7 +58,7 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        services.login_succeeded(email=form.get_user().email, ip=client_ip(self.request))
+        services.login_lock_lift(email=form.get_user().email)
         return super().form_valid(form)
 
 
@@ -76,12 +76,19 @@ password_reset = public_view(
 password_reset_done = public_view(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
-password_reset_confirm = public_view(
-    auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html",
-        success_url=reverse_lazy("accounts:password_reset_complete"),
-    )
-)
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The lock message says "or reset your password": a reset must open the door again.
+        services.login_lock_lift(email=form.user.email)
+        return super().form_valid(form)
+
+
+password_reset_confirm = public_view(ResetConfirmView.as_view())
 password_reset_complete = public_view(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
