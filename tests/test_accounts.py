@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -265,7 +266,10 @@ def test_api_tokens_are_stored_hashed_and_shown_once(personas: Personas):
     response = client.post(f"/w/{personas.workspace.uuid}/tokens/", {"name": "Zapier", "access": "write"})
     key = re.search(r"osk_[0-9a-f]{8}_[\w-]+", response.content.decode()).group(0)
     token = personas.manager.api_tokens.get()
-    assert key not in token.key_hash and len(token.key_hash) == 64 and not token.read_only
+    import hashlib
+
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest() and not token.read_only
+    assert key not in json.dumps(list(AuditEntry.objects.values_list("changes", flat=True)))
     assert key not in client.get(f"/w/{personas.workspace.uuid}/tokens/").content.decode()
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert api.get(f"/api/v1/workspaces/{personas.workspace.uuid}").status_code == 200
@@ -353,3 +357,66 @@ def test_the_lock_lasts_the_whole_window_after_the_latest_failure(client: Client
     assert expiries
     soonest = min(e if timezone.is_aware(e) else timezone.make_aware(e, dt.UTC) for e in expiries)
     assert soonest > timezone.now() + dt.timedelta(minutes=55)  # not the cache's 5-minute default
+
+
+def test_removing_a_member_revokes_their_tokens(personas: Personas):
+    from outsourcer.accounts.services import api_token_create
+
+    token, raw = api_token_create(
+        actor=Actor.cli(), workspace=personas.workspace, user=personas.manager, name="script", read_only=False
+    )
+    membership = Membership.objects.get(user=personas.manager, workspace=personas.workspace)
+    membership_remove(actor=Actor.cli(), membership=membership)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me").status_code == 401
+
+
+def test_only_writing_roles_hold_read_write_tokens(personas: Personas):
+    from outsourcer.accounts.services import api_token_create
+
+    with pytest.raises(AccountError, match="read-only"):
+        api_token_create(
+            actor=Actor.cli(), workspace=personas.workspace, user=personas.viewer, name="x", read_only=False
+        )
+
+
+def test_a_password_reset_lifts_the_lockout(
+    client: Client, personas: Personas, settings, django_capture_on_commit_callbacks
+):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": personas.viewer.email, "password": "wrong"})
+    assert client.post("/accounts/login/", {"username": personas.viewer.email, "password": PASSWORD}).status_code == 429
+    client.post("/accounts/password-reset/", {"email": personas.viewer.email})
+    form_page = client.get(link_in(mail.outbox[-1]), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "fresh-passphrase-77", "new_password2": "fresh-passphrase-77"},
+    )
+    assert (
+        client.post(
+            "/accounts/login/", {"username": personas.viewer.email, "password": "fresh-passphrase-77"}
+        ).status_code
+        == 302
+    )
+
+
+def test_reset_links_use_the_base_url_not_the_host_header(personas: Personas, settings):
+    settings.BASE_URL = "https://outsourcer.example.com"
+    settings.ALLOWED_HOSTS = ["*"]  # even where the host check is too loose
+    Client(HTTP_HOST="evil.example").post(
+        "/accounts/password-reset/", {"email": personas.viewer.email}, HTTP_HOST="evil.example"
+    )
+    body = mail.outbox[-1].body
+    assert "https://outsourcer.example.com/accounts/reset/" in body and "evil.example" not in body
+
+
+def test_no_link_is_stored_in_the_task_queue(personas: Personas, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    invitation_create(actor=Actor.cli(), workspace=personas.workspace, email="q@x.test", role="viewer")
+    Client().post("/accounts/password-reset/", {"email": personas.viewer.email})
+    stored = json.dumps(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
+    assert "http" not in stored and "/reset/" not in stored and "/invitation/" not in stored

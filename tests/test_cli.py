@@ -178,7 +178,8 @@ def test_restore_checks_the_archive_before_replacing_anything(cli_env, tmp_path)
         tar.add(manifest, arcname="manifest.json")
         tar.add(bogus_db, arcname="db.sqlite3")
     result = run(cli_env, "restore", str(fake), "--yes", check=False)
-    assert (result.returncode == 2 and "cannot be read" in result.stderr) or "damaged" in result.stderr
+    assert result.returncode == 2
+    assert "cannot be read" in result.stderr or "damaged" in result.stderr
     assert run(cli_env, "export", "--workspace", "Brightline Studio").stdout == before
 
 
