@@ -223,3 +223,51 @@ def test_serve_answers_on_the_loopback_address(cli_env):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def _archive(tmp_path: Path, manifest: dict, files: dict[str, bytes]) -> Path:
+    import io
+    import tarfile
+
+    path = tmp_path / "crafted.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in {"manifest.json": json.dumps(manifest).encode(), **files}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+BASE_MANIFEST = {
+    "format": "outsourcer-backup",
+    "version": 1,
+    "engine": "sqlite",
+    "database": "db.sqlite3",
+    "media_files": 0,
+    "migrations": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("manifest", "files", "expected"),
+    [
+        ({**BASE_MANIFEST, "database": "../../etc/passwd"}, {}, "names '../../etc/passwd' as its database"),
+        (BASE_MANIFEST, {"../escape.txt": b"x"}, "unsafe entry"),
+        ({**BASE_MANIFEST, "migrations": ["accounts.9999_from_the_future"]}, {"db.sqlite3": b"x"}, "newer version"),
+        ({**BASE_MANIFEST, "engine": "postgresql"}, {}, "this installation uses sqlite"),
+    ],
+    ids=["manifest-path", "dotdot", "newer", "engine"],
+)
+def test_restore_refuses_crafted_archives(cli_env, tmp_path, manifest, files, expected):
+    run(cli_env, "demo")
+    before = run(cli_env, "export", "--workspace", "Brightline Studio").stdout
+    result = run(cli_env, "restore", str(_archive(tmp_path, manifest, files)), "--yes", check=False)
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    assert run(cli_env, "export", "--workspace", "Brightline Studio").stdout == before
+
+
+def test_backups_are_readable_by_their_owner_only(cli_env, tmp_path):
+    run(cli_env, "demo")
+    archive = tmp_path / "b.tar.gz"
+    run(cli_env, "backup", str(archive))
+    assert archive.stat().st_mode & 0o777 == 0o600

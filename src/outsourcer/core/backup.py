@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 
 from outsourcer import __version__
 
@@ -63,8 +65,28 @@ def _sqlite_path() -> Path:
     return Path(settings.DATABASES["default"]["NAME"])
 
 
-def _pg_url() -> str:
-    return str(settings.DATABASE_URL)
+def _pg_env() -> dict[str, str]:
+    """libpq's own variables: a password in argv would show in every process list."""
+    db: dict[str, Any] = dict(settings.DATABASES["default"])
+    env = dict(os.environ)
+    for var, key in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
+        if db.get(key):
+            env[var] = str(db[key])
+    return env
+
+
+def _applied_migrations() -> list[str]:
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def _known_migrations() -> set[str]:
+    return {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
 
 
 def _copy_sqlite(target: Path, progress: Progress | None) -> None:
@@ -83,13 +105,13 @@ def _copy_sqlite(target: Path, progress: Progress | None) -> None:
 
 
 def _dump_postgres(target: Path) -> None:
-    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _pg_url()], "pg_dump")
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}"], "pg_dump")
 
 
 def _run(argv: list[str], tool: str) -> None:
     if shutil.which(argv[0]) is None:
         raise BackupError(f"{tool} is not installed; it is needed for PostgreSQL backups.")
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, env=_pg_env())  # noqa: S603
     if result.returncode != 0:
         # The URL may carry a password; report only the tool's own words.
         raise BackupError(f"{tool} failed: {result.stderr.strip()[:500]}")
@@ -117,8 +139,12 @@ def backup_create(*, path: Path, progress: Progress | None = None) -> BackupInfo
             "app_version": __version__,
             "database": db_name,
             "media_files": len(media_files),
+            "migrations": _applied_migrations(),
         }
         partial = path.with_name(path.name + ".partial")
+        # Password hashes and sessions are inside: readable by the owner only, from the first byte.
+        partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with tarfile.open(partial, "w:gz") as archive:
             data = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
@@ -138,12 +164,14 @@ def backup_create(*, path: Path, progress: Progress | None = None) -> BackupInfo
     )
 
 
-def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+def _safe_members(archive: tarfile.TarFile, room: int) -> list[tarfile.TarInfo]:
     members = archive.getmembers()
     for member in members:
         name = Path(member.name)
         if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
             raise BackupError(f"The archive holds an unsafe entry: {member.name!r}.")
+    if sum(m.size for m in members) > room:
+        raise BackupError("The archive unpacks to more than the free disk space.")
     return members
 
 
@@ -172,7 +200,7 @@ def backup_inspect(*, path: Path, workdir: Path) -> tuple[dict[str, Any], Path, 
         raise BackupError(f"No such file: {path}.")
     try:
         with tarfile.open(path, "r:gz") as archive:
-            members = _safe_members(archive)
+            members = _safe_members(archive, room=shutil.disk_usage(workdir).free)
             names = {m.name for m in members}
             if "manifest.json" not in names:
                 raise BackupError("This is not an Outsourcer backup (no manifest.json).")
@@ -189,9 +217,19 @@ def backup_inspect(*, path: Path, workdir: Path) -> tuple[dict[str, Any], Path, 
         raise BackupError(
             f"The backup is of a {manifest.get('engine')} database but this installation uses {_engine()}."
         )
-    db_file = workdir / str(manifest.get("database", ""))
-    if not db_file.is_file():
+    expected = "db.sqlite3" if _engine() == "sqlite" else "db.pgdump"
+    if manifest.get("database") != expected:
+        raise BackupError(f"The backup's manifest names {manifest.get('database')!r} as its database, not {expected}.")
+    db_file = workdir / expected
+    if not db_file.is_file() or db_file.is_symlink():
         raise BackupError("The backup's database file is missing.")
+    unknown = sorted(set(manifest.get("migrations", [])) - _known_migrations())
+    if unknown:
+        raise BackupError(
+            "The backup comes from a newer version of Outsourcer (unknown migrations: "
+            + ", ".join(unknown[:5])
+            + "). Upgrade first."
+        )
     if _engine() == "sqlite":
         _check_sqlite_copy(db_file)
     else:
@@ -207,6 +245,7 @@ def backup_restore(*, path: Path, progress: Progress | None = None) -> dict[str,
     """Check the archive in full, then replace the database and the uploaded files with it."""
     with tempfile.TemporaryDirectory(prefix="outsourcer-restore-") as tmp:
         manifest, db_file, media = backup_inspect(path=path.resolve(), workdir=Path(tmp))
+        staged = _stage_media(media)
         connection.close()
         if _engine() == "sqlite":
             source = sqlite3.connect(db_file)
@@ -225,14 +264,36 @@ def backup_restore(*, path: Path, progress: Progress | None = None) -> dict[str,
                     "--if-exists",
                     "--no-owner",
                     "--single-transaction",
-                    f"--dbname={_pg_url()}",
+                    f"--dbname={settings.DATABASES['default']['NAME']}",
                     str(db_file),
                 ],
                 "pg_restore",
             )
-        target = Path(settings.MEDIA_ROOT)
-        if target.exists():
-            shutil.rmtree(target)
-        if media.exists():
-            shutil.copytree(media, target)
+        _swap_media(staged)
     return manifest
+
+
+def _stage_media(media: Path) -> Path:
+    """Copy the backup's files beside the live folder first: a full disk stops us before any change."""
+    target = Path(settings.MEDIA_ROOT)
+    staged = target.with_name(target.name + ".restoring")
+    if staged.exists():
+        shutil.rmtree(staged)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if media.exists():
+        shutil.copytree(media, staged)
+    else:
+        staged.mkdir()
+    return staged
+
+
+def _swap_media(staged: Path) -> None:
+    target = Path(settings.MEDIA_ROOT)
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
