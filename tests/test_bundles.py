@@ -15,6 +15,7 @@ from outsourcer.bundles.services import bundle_import_into, bundle_import_new
 from outsourcer.bundles.validation import BundleInvalid, bundle_parse, bundle_validate
 from outsourcer.core.actor import Actor
 from tests.conftest import Personas, login_client, token_client
+from tests.factories import WorkspaceFactory
 
 
 def minimal() -> dict:
@@ -346,3 +347,32 @@ def test_what_the_settings_page_saves_exports_as_a_valid_bundle(personas: Person
     assert bundle_validate(exported) == []
     again = bundle_import_new(actor=Actor.cli(), document=exported, name="Acme Design", owner=None).workspace
     assert bundle_dumps(bundle_export(workspace=again)) == bundle_dumps(exported)
+
+
+def test_the_demo_never_takes_over_a_workspace_that_shares_its_name(personas: Personas):
+    from outsourcer.bundles.demo import DEMO_WORKSPACE_ID, demo_load
+
+    real = WorkspaceFactory(name="Brightline Studio", slug="brightline-studio", base_currency="EUR")
+    login = demo_load(password="a-demo-passphrase-1")
+    assert login.workspace.uuid == DEMO_WORKSPACE_ID and login.workspace.pk != real.pk
+    real.refresh_from_db()
+    assert real.base_currency == "EUR" and not real.memberships.exists()
+    assert demo_load(password="again-a-passphrase-2").workspace.pk == login.workspace.pk
+
+
+def test_import_with_owner_is_all_or_nothing(tmp_path, personas: Personas, monkeypatch):
+    import outsourcer.bundles.services as bundle_services
+
+    def explode(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bundle_services, "membership_set", explode)
+    doc = minimal()
+    doc["workspace"]["base_currency"] = "EUR"
+    with pytest.raises(RuntimeError):
+        bundle_import_into(
+            actor=Actor.cli(), document=doc, workspace=personas.workspace, replace=True, owner=personas.viewer
+        )
+    personas.workspace.refresh_from_db()
+    assert personas.workspace.base_currency == "USD"
+    assert not AuditEntry.objects.filter(action="bundle.import").exists()

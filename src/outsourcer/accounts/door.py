@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db.models import Model, QuerySet
 
 from outsourcer.accounts.models import Membership, Role, Workspace
+from outsourcer.accounts.selectors import workspace_find
 
 Action = Literal["read", "write", "admin", "audit", "portal"]
 ACTIONS: tuple[Action, ...] = ("read", "write", "admin", "audit", "portal")
@@ -93,6 +94,10 @@ def door_open(
     return access
 
 
-def door_for_operator(*, workspace: Workspace) -> WorkspaceAccess:
-    """The command line runs as the machine's operator, who already holds the database."""
-    return WorkspaceAccess(workspace=workspace, user=None, role=Role.OWNER)
+def door_for_operator(*, name: str) -> WorkspaceAccess:
+    """The command line's way in: the workspace by UUID, slug or exact name, opened as its owner.
+
+    Whoever runs the command holds the database already, so no role is checked; an unknown or
+    ambiguous name raises `WorkspaceLookupError` with a message for the operator.
+    """
+    return WorkspaceAccess(workspace=workspace_find(name=name), user=None, role=Role.OWNER)

@@ -7,7 +7,6 @@ import uuid
 from django.db.models import Count, QuerySet
 
 from outsourcer.accounts.models import ApiToken, Invitation, Membership, User, Workspace
-from outsourcer.accounts.services import hash_key
 
 
 class WorkspaceLookupError(Exception):
@@ -47,16 +46,6 @@ def workspace_find(*, name: str) -> Workspace:
     return matches[0]
 
 
-def workspace_find_optional(*, name: str) -> Workspace | None:
-    """Like `workspace_find`, but None when nothing matches (an ambiguous name still raises)."""
-    try:
-        return workspace_find(name=name)
-    except WorkspaceAmbiguous:
-        raise
-    except WorkspaceLookupError:
-        return None
-
-
 def member_list(*, workspace: Workspace) -> QuerySet[Membership]:
     return Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__email")
 
@@ -77,7 +66,7 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         return None
     token = (
         ApiToken.objects.select_related("user", "workspace")
-        .filter(key_hash=hash_key(raw), revoked_at=None, user__is_active=True)
+        .filter(key_hash=ApiToken.hash_key(raw), revoked_at=None, user__is_active=True)
         .first()
     )
     if token is not None:

@@ -123,6 +123,15 @@ def membership_add(*, actor: Actor, workspace: Workspace, user: User, role: str)
     return membership
 
 
+def membership_set(*, actor: Actor, workspace: Workspace, user: User, role: str) -> Membership:
+    """Make `user` a member with exactly `role`, adding or changing as needed."""
+    with transaction.atomic():
+        membership = membership_add(actor=actor, workspace=workspace, user=user, role=role)
+        if membership.role != role:
+            membership = membership_change_role(actor=actor, membership=membership, role=role)
+    return membership
+
+
 def _locked(membership: Membership) -> tuple[Membership, int]:
     """The membership as stored now, and how many other owners the workspace has, both locked.
 
@@ -246,10 +255,6 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
 # --- API tokens -----------------------------------------------------------------------------------
 
 
-def hash_key(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def api_token_create(
     *, actor: Actor, workspace: Workspace, user: User, name: str, read_only: bool
 ) -> tuple[ApiToken, str]:
@@ -275,7 +280,7 @@ def _token_store(
         workspace=workspace,
         name=name.strip() or "API token",
         prefix=prefix,
-        key_hash=hash_key(raw),
+        key_hash=ApiToken.hash_key(raw),
         read_only=read_only,
     )
     audit_record(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
 from outsourcer.accounts.models import Role, User, Workspace
-from outsourcer.accounts.services import membership_add, membership_change_role
+from outsourcer.accounts.services import membership_set, workspace_update
 from outsourcer.bundles.services import bundle_import_into, bundle_import_new
 from outsourcer.core.actor import Actor
 
 DEMO_BUNDLE = Path(__file__).resolve().parent / "data" / "demo.json"
+# The demo is known by this id, never by its name: a real workspace that happens to share the
+# name is left alone.
+DEMO_WORKSPACE_ID = uuid.UUID("6d656d6f-0000-4000-8000-6272696768ff")
 DEMO_OWNER = "owner@brightline.example"
 DEMO_TEAM = [
     ("sam@brightline.example", "Sam Rivera", Role.MANAGER),
@@ -54,16 +58,15 @@ def demo_load(*, password: str | None = None) -> DemoLogin:
     actor = Actor.cli()
     with transaction.atomic():
         owner = _user(DEMO_OWNER, "Alex Morgan", password)
-        workspace = Workspace.objects.filter(slug="brightline-studio").first()
+        workspace = Workspace.objects.filter(uuid=DEMO_WORKSPACE_ID).first()
         if workspace is None:
             workspace = bundle_import_new(actor=actor, document=document, name=name, owner=owner).workspace
+            Workspace.objects.filter(pk=workspace.pk).update(uuid=DEMO_WORKSPACE_ID)
+            workspace.refresh_from_db()
         else:
             bundle_import_into(actor=actor, document=document, workspace=workspace, replace=True)
-            workspace.name = name
-            workspace.save(update_fields=["name"])
+            workspace_update(actor=actor, workspace=workspace, data={"name": name})
         for email, member_name, role in [(DEMO_OWNER, "Alex Morgan", Role.OWNER), *DEMO_TEAM]:
             user = owner if email == DEMO_OWNER else _user(email, member_name, None)
-            membership = membership_add(actor=actor, workspace=workspace, user=user, role=role)
-            if membership.role != role:
-                membership_change_role(actor=actor, membership=membership, role=role)
+            membership_set(actor=actor, workspace=workspace, user=user, role=role)
     return DemoLogin(workspace=workspace, email=DEMO_OWNER, password=password)

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from outsourcer.accounts.models import User, Workspace
-from outsourcer.accounts.services import workspace_create, workspace_update
+from outsourcer.accounts.models import Role, User, Workspace
+from outsourcer.accounts.services import membership_set, workspace_create, workspace_update
 from outsourcer.accounts.settings_rules import parse_hhmm
 from outsourcer.audit.services import audit_record
 from outsourcer.bundles.selectors import workspace_holds_data
@@ -103,8 +103,13 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
     return result
 
 
-def bundle_import_into(*, actor: Actor, document: Any, workspace: Workspace, replace: bool) -> ImportResult:
-    """Load the bundle into an existing workspace; one that holds data needs `replace`."""
+def bundle_import_into(
+    *, actor: Actor, document: Any, workspace: Workspace, replace: bool, owner: User | None = None
+) -> ImportResult:
+    """Load the bundle into an existing workspace; one that holds data needs `replace`.
+
+    `owner`, when given, is made an owner in the same transaction: all of it happens, or none.
+    """
     document = _checked(document)
     with _model_errors_as_bundle_errors(), transaction.atomic():
         locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
@@ -114,6 +119,8 @@ def bundle_import_into(*, actor: Actor, document: Any, workspace: Workspace, rep
                 "(--replace on the command line) to go ahead."
             )
         workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
+        if owner is not None:
+            membership_set(actor=actor, workspace=locked, user=owner, role=Role.OWNER)
         result = ImportResult(workspace=locked, created=False, counts=_counts(document))
         audit_record(
             actor=actor,

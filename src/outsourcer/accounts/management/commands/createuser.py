@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from outsourcer.accounts import selectors, services
+from outsourcer.accounts.door import door_for_operator
 from outsourcer.accounts.models import Role
 from outsourcer.core.actor import Actor
 from outsourcer.core.cli import dump_json
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         workspace = None
         if options["workspace"]:
             try:
-                workspace = selectors.workspace_find(name=options["workspace"])
+                workspace = door_for_operator(name=options["workspace"]).workspace
             except selectors.WorkspaceLookupError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
         password = self._password(options)

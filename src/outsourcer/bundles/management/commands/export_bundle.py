@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outsourcer.accounts.selectors import WorkspaceLookupError, workspace_find
+from outsourcer.accounts.door import door_for_operator
+from outsourcer.accounts.selectors import WorkspaceLookupError
 from outsourcer.bundles.selectors import bundle_dumps, bundle_export
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            workspace = workspace_find(name=options["workspace"])
+            workspace = door_for_operator(name=options["workspace"]).workspace
         except WorkspaceLookupError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         text = bundle_dumps(bundle_export(workspace=workspace))

@@ -7,13 +7,23 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outsourcer.accounts.models import Role, User
-from outsourcer.accounts.selectors import WorkspaceLookupError, workspace_find_optional
-from outsourcer.accounts.services import membership_add, membership_change_role
+from outsourcer.accounts.door import door_for_operator
+from outsourcer.accounts.models import User, Workspace
+from outsourcer.accounts.selectors import WorkspaceAmbiguous, WorkspaceLookupError
 from outsourcer.bundles.services import BundleConflict, bundle_import_into, bundle_import_new
 from outsourcer.bundles.validation import BundleInvalid, bundle_parse
 from outsourcer.core.actor import Actor
 from outsourcer.core.cli import dump_json
+
+
+def _existing(name: str) -> Workspace | None:
+    """The workspace the operator names, through the door, or None when there is none to find."""
+    try:
+        return door_for_operator(name=name).workspace
+    except WorkspaceAmbiguous:
+        raise
+    except WorkspaceLookupError:
+        return None
 
 
 def _is_uuid(text: str) -> bool:
@@ -67,19 +77,15 @@ class Command(BaseCommand):
                 )
         actor = Actor.cli(owner)
         try:
-            target = workspace_find_optional(name=options["workspace"])
+            target = _existing(options["workspace"])
             if target is None and _is_uuid(options["workspace"]):
                 raise CommandError(f"No workspace has the UUID {options['workspace']}.", returncode=2)
             if target is None:
                 result = bundle_import_new(actor=actor, document=document, name=options["workspace"], owner=owner)
             else:
                 result = bundle_import_into(
-                    actor=actor, document=document, workspace=target, replace=options["replace"]
+                    actor=actor, document=document, workspace=target, replace=options["replace"], owner=owner
                 )
-                if owner is not None:
-                    membership = membership_add(actor=actor, workspace=target, user=owner, role=Role.OWNER)
-                    if membership.role != Role.OWNER:
-                        membership_change_role(actor=actor, membership=membership, role=Role.OWNER)
         except BundleInvalid as exc:
             raise self._refused(exc, options["file"]) from exc
         except (BundleConflict, WorkspaceLookupError) as exc:
