@@ -17,6 +17,7 @@ def _prod_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         OUTSOURCER_DATA_DIR=str(tmp_path),
         OUTSOURCER_ALLOWED_HOSTS="outsourcer.example.com",
         OUTSOURCER_SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8" * 4,
+        OUTSOURCER_EMAIL_HOST="smtp.example.com",
         **extra,
     )
     return env
@@ -84,3 +85,16 @@ def test_sqlite_has_a_busy_timeout(tmp_path):
         timeout=120,
     )
     assert result.stdout.strip() == "20000", result.stderr
+
+
+def test_check_deploy_warns_when_emails_would_only_be_printed(tmp_path):
+    env = _prod_env(tmp_path)
+    del env["OUTSOURCER_EMAIL_HOST"]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "outsourcer.W001" in result.stdout + result.stderr
