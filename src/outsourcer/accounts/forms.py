@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from outsourcer.accounts.models import POLICY_DEFAULTS, Role, User, Workspace
-from outsourcer.accounts.settings_rules import fx_rate_problem, fx_rate_text
+from outsourcer.accounts.settings_rules import POLICY_BOUNDS, fx_rate_problem, fx_rate_text
 from outsourcer.accounts.tasks import send_password_reset_email
 
 WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
@@ -92,6 +92,15 @@ def _parse_fx(text: str) -> dict[str, str]:
     return rates
 
 
+def _policy_field(key: str) -> forms.Field:
+    kind, low, high = POLICY_BOUNDS[key]
+    if kind == "integer":
+        return forms.IntegerField(min_value=int(low), max_value=int(high), required=False)
+    if kind == "money":
+        return forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
+    return forms.DecimalField(min_value=low, max_value=high, required=False)
+
+
 class WorkspaceForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=time_zone_choices)
     work_days = forms.TypedMultipleChoiceField(
@@ -103,13 +112,6 @@ class WorkspaceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Units of base currency per one unit of another currency, one per line: EUR=1.08",
     )
-    min_overlap_hours = forms.DecimalField(min_value=0, max_value=24, required=False)
-    max_check_ins_per_week = forms.DecimalField(min_value=0, required=False)
-    silence_days = forms.IntegerField(min_value=1, required=False)
-    default_payment_terms_days = forms.IntegerField(min_value=0, max_value=120, required=False)
-    trial_required_above = forms.DecimalField(min_value=0, decimal_places=2, required=False)
-    originality_threshold = forms.DecimalField(min_value=0, max_value=1, required=False)
-    budget_alert_percent = forms.IntegerField(min_value=1, max_value=100, required=False)
 
     POLICY_FIELDS = tuple(POLICY_DEFAULTS)
 
@@ -152,6 +154,11 @@ class WorkspaceForm(forms.ModelForm):
                 policy[key] = value
         data["policy"] = policy
         return data
+
+
+# One field per policy value, its bounds read from the one table of them (settings_rules).
+for _key in POLICY_BOUNDS:
+    WorkspaceForm.base_fields[_key] = _policy_field(_key)
 
 
 class InviteForm(forms.Form):
