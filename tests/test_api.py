@@ -213,3 +213,19 @@ def test_a_read_only_token_cannot_revoke_tokens(personas: Personas):
     assert response.status_code == 403
     keeper.refresh_from_db()
     assert keeper.revoked_at is None
+
+
+def test_the_workspace_list_shows_settings_to_reading_roles_only(personas: Personas):
+    body = login_client(personas.contractor).get("/api/v1/workspaces").json()
+    assert body == []
+    assert [w["name"] for w in login_client(personas.viewer).get("/api/v1/workspaces").json()] == ["Acme Design"]
+
+
+def test_fx_rates_are_stored_in_one_plain_form_whatever_the_face(personas: Personas):
+    client = token_client(personas.owner, personas.workspace)
+    response = client.patch(
+        f"/api/v1/workspaces/{personas.workspace.uuid}",
+        json.dumps({"fx_rates": {"GBP": "1.270", "EUR": "100.0"}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["fx_rates"] == {"EUR": "100", "GBP": "1.27"}

@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from outsourcer.accounts import selectors, services
 from outsourcer.accounts.api_door import api_door, requires, session_only
-from outsourcer.accounts.door import WorkspaceAccess
+from outsourcer.accounts.door import ROLE_ACTIONS, WorkspaceAccess
 from outsourcer.accounts.models import Invitation, Membership, Workspace
 from outsourcer.accounts.schemas import (
     InvitationIn,
@@ -75,7 +75,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.get("/workspaces", response=list[WorkspaceOut], summary="List my workspaces")
 @requires("account")
 def workspace_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [workspace_out(m.workspace, m.role) for m in _visible_memberships(request)]
+    # Settings are for reading roles; a contractor finds their workspaces through /me.
+    readable = (m for m in _visible_memberships(request) if ROLE_ACTIONS[m.role] >= {"read"})
+    return [workspace_out(m.workspace, m.role) for m in readable]
 
 
 @router.post("/workspaces", response={201: WorkspaceOut}, summary="Create a workspace")

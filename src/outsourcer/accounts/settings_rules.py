@@ -95,6 +95,8 @@ def workspace_settings_clean(data: dict[str, Any]) -> dict[str, Any]:
             problems = [p for code, rate in fx.items() if (p := fx_rate_problem(code, rate))]
             if problems:
                 errors["fx_rates"] = problems[0][:1].upper() + problems[0][1:] + "."
+            else:
+                clean["fx_rates"] = {code: fx_rate_text(rate) for code, rate in sorted(fx.items())}
     days = data.get("work_days")
     if days is not None:
         if not isinstance(days, list) or any(isinstance(d, bool) or d not in range(1, 8) for d in days) or not days:

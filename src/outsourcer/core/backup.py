@@ -277,13 +277,17 @@ def _stage_media(media: Path) -> Path:
     """Copy the backup's files beside the live folder first: a full disk stops us before any change."""
     target = Path(settings.MEDIA_ROOT)
     staged = target.with_name(target.name + ".restoring")
-    if staged.exists():
-        shutil.rmtree(staged)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if media.exists():
-        shutil.copytree(media, staged)
-    else:
-        staged.mkdir()
+    try:
+        if staged.exists():
+            shutil.rmtree(staged)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if media.exists():
+            shutil.copytree(media, staged)
+        else:
+            staged.mkdir()
+    except OSError as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise BackupError(f"The uploaded files could not be staged beside {target}: {exc.strerror}.") from exc
     return staged
 
 
