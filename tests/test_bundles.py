@@ -106,19 +106,7 @@ def test_export_then_import_gives_the_same_workspace(db):
     second = bundle_import_new(actor=Actor.cli(), document=json.loads(exported), name="Brightline Studio", owner=None)
     assert bundle_dumps(bundle_export(workspace=second.workspace)) == exported
     assert json.loads(exported) == demo_document()  # nothing in the demo was lost or invented
-    fields = [
-        "kind",
-        "base_currency",
-        "country",
-        "region",
-        "time_zone",
-        "work_start",
-        "work_end",
-        "work_days",
-        "owner_hourly_value",
-        "fx_rates",
-        "policy",
-    ]
+    fields = [f for f in Workspace.SETTINGS_FIELDS if f != "name"]  # every setting the bundle carries
     a, b = first.workspace, second.workspace
     assert {f: getattr(a, f) for f in fields} == {f: getattr(b, f) for f in fields}
 
