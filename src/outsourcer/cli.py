@@ -25,6 +25,7 @@ PRODUCT_COMMANDS = [
     ("export", "write a workspace as a bundle"),
     ("backup", "write a consistent copy of the data, while the app runs"),
     ("restore", "check a backup, then put it in place"),
+    ("plan", "rank a time audit CSV into an outsourcing plan (no database needed)"),
     ("worker", "run background jobs (emails, reminders): the database queue, or RQ with Redis"),
 ]
 

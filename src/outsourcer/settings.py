@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "outsourcer.accounts",
     "outsourcer.audit",
     "outsourcer.bundles",
+    "outsourcer.planning",
     "outsourcer.api",
 ]
 

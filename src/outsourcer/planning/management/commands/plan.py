@@ -1,0 +1,95 @@
+import io
+from argparse import ArgumentParser
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from outsourcer.core.cli import dump_json
+from outsourcer.planning.csv_io import CsvInvalid, parse_text
+from outsourcer.planning.scoring import Plan, plan_tasks
+
+LABELS = {
+    "outsource_first": "Outsource first",
+    "outsource": "Outsource",
+    "outsource_with_oversight": "Outsource with oversight",
+    "keep": "Keep",
+    "reconsider": "Reconsider",
+}
+
+
+class Command(BaseCommand):
+    help = "Rank a time audit (CSV) into an outsourcing plan. Works on the file alone: no database needed."
+    requires_system_checks: list[str] = []  # a plan from a file touches no database
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("file", help="time audit CSV (columns in docs/planning.md)")
+        parser.add_argument("--owner-hourly-value", help="what an hour of the owner's time is worth")
+        parser.add_argument("--currency", default="USD", help="ISO code the money columns are in")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            text = Path(options["file"]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {options['file']}: {exc}", returncode=2) from exc
+        owner_value = None
+        if options["owner_hourly_value"]:
+            try:
+                owner_value = Decimal(options["owner_hourly_value"])
+                if not owner_value.is_finite() or owner_value < 0:
+                    raise InvalidOperation
+            except InvalidOperation as exc:
+                raise CommandError("--owner-hourly-value must be a number, zero or more.", returncode=2) from exc
+        currency = options["currency"].upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise CommandError("--currency must be a three-letter code such as USD.", returncode=2)
+        try:
+            tasks = parse_text(text)
+        except CsvInvalid as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(exc.errors)} problem(s) in {options['file']}.", returncode=2) from exc
+        plan = plan_tasks(tasks, owner_hourly_value=owner_value, currency=currency)
+        if options["json"]:
+            self.stdout.write(dump_json(plan.as_dict()))
+        else:
+            self._table(plan)
+
+    def _table(self, plan: Plan) -> None:
+        table = Table(title="Outsourcing plan", show_lines=False)
+        for column, justify in (
+            ("#", "right"),
+            ("Task", "left"),
+            ("Quadrant", "left"),
+            ("Do", "left"),
+            ("Hours freed / mo", "right"),
+            (f"Saving / mo ({plan.currency})", "right"),
+            ("Shape", "left"),
+            ("Role", "left"),
+        ):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for p in plan.tasks:
+            saving = "n/a" if p.monthly_saving is None else f"{p.monthly_saving:,}"
+            table.add_row(
+                str(p.rank),
+                p.task.name,
+                p.quadrant,
+                LABELS[p.recommendation],
+                str(p.hours_freed_per_month),
+                saving,
+                p.shape,
+                p.role,
+            )
+        console = Console(record=True, width=160, file=io.StringIO())
+        console.print(table)
+        totals = plan.totals
+        console.print(
+            f"Hours freed per month: {totals['hours_freed_per_month']}   "
+            f"Monthly saving: {plan.currency} {Decimal(totals['monthly_saving']):,}"
+        )
+        self.stdout.write(console.export_text(), ending="")
