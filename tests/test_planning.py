@@ -176,6 +176,15 @@ def test_the_cli_works_on_a_file_alone(tmp_path):
         "reasons": [],
     }
     assert plan["totals"] == {"hours_freed_per_month": "12.0", "monthly_saving": "900.00"}
+    table = subprocess.run(
+        [str(BIN), "plan", str(audit), "--top", "1", "--owner-hourly-value", "120"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert table.returncode == 0 and "Bookkeeping" in table.stdout and "... and 1 more tasks" in table.stdout
+    assert table.stdout.rstrip().endswith("Monthly saving: USD 900.00")
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "Books,,10,7,2,,,,yes\n")
     result = subprocess.run([str(BIN), "plan", str(bad)], env=env, capture_output=True, text=True, timeout=60)

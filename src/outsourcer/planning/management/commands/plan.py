@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("file", help="time audit CSV (columns in docs/planning.md)")
         parser.add_argument("--owner-hourly-value", help="what an hour of the owner's time is worth")
         parser.add_argument("--currency", default="USD", help="ISO code the money columns are in")
+        parser.add_argument(
+            "--top",
+            type=int,
+            default=50,
+            help="rows of the table to show (default 50; 0 for all); --json always has all",
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,9 +64,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(dump_json(plan.as_dict()))
         else:
-            self._table(plan)
+            self._table(plan, top=options["top"])
 
-    def _table(self, plan: Plan) -> None:
+    def _table(self, plan: Plan, *, top: int) -> None:
         table = Table(title="Outsourcing plan", show_lines=False)
         for column, justify in (
             ("#", "right"),
@@ -73,7 +79,8 @@ class Command(BaseCommand):
             ("Role", "left"),
         ):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
-        for p in plan.tasks:
+        shown = plan.tasks if top <= 0 else plan.tasks[:top]
+        for p in shown:
             saving = "n/a" if p.monthly_saving is None else f"{p.monthly_saving:,}"
             table.add_row(
                 str(p.rank),
@@ -87,9 +94,11 @@ class Command(BaseCommand):
             )
         console = Console(record=True, width=160, file=io.StringIO())
         console.print(table)
+        if len(shown) < len(plan.tasks):
+            console.print(f"... and {len(plan.tasks) - len(shown):,} more tasks (--top 0 shows all; --json has all).")
         totals = plan.totals
         console.print(
             f"Hours freed per month: {totals['hours_freed_per_month']}   "
             f"Monthly saving: {plan.currency} {Decimal(totals['monthly_saving']):,}"
         )
-        self.stdout.write(console.export_text(), ending="")
+        self.stdout.write(console.export_text().rstrip("\n"))
