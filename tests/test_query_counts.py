@@ -16,7 +16,9 @@ from outsourcer.accounts.models import Role, Workspace
 from outsourcer.accounts.services import api_token_create, invitation_create, workspace_update
 from outsourcer.core.actor import Actor
 from tests.conftest import Personas, login_client
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from outsourcer.checks.services import check_run
+from outsourcer.planning.scoring import STATUSES
+from tests.factories import FindingFactory, MembershipFactory, TaskFactory, UserFactory, WorkspaceFactory
 from tests.urlconf import fill, sample_values, web_pages
 
 CEILING = 25
@@ -47,7 +49,27 @@ def _workspaces(ws: Workspace, owner, n: int) -> None:
         MembershipFactory(workspace=WorkspaceFactory(), user=owner, role=Role.OWNER)
 
 
-ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [_members, _invitations, _tokens, _audit, _workspaces]
+def _tasks(ws: Workspace, owner, n: int) -> None:
+    for i in range(n):
+        # Varied scores, so every recommendation, quadrant and plan rule has rows.
+        TaskFactory(workspace=ws, effectiveness=1 + i % 5, business_value=1 + (i // 5) % 5, status=STATUSES[i % 3])
+
+
+def _findings(ws: Workspace, owner, n: int) -> None:
+    check_run(actor=Actor.cli(), workspace=ws)  # the real findings of the rows above, and a trend point
+    for i in range(n):
+        FindingFactory(workspace=ws, severity=("error", "warning", "info")[i % 3])
+
+
+ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
+    _members,
+    _invitations,
+    _tokens,
+    _audit,
+    _workspaces,
+    _tasks,
+    _findings,
+]
 
 GET_PAGES = [p for p in web_pages() if isinstance(p.policy, dict) and p.policy.get("GET")]
 GET_PAGES += [p for p in web_pages() if p.policy == "account"]

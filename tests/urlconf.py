@@ -18,7 +18,7 @@ from outsourcer.accounts.models import Invitation, Membership, Role, User, Works
 from outsourcer.accounts.services import api_token_create, invitation_create
 from outsourcer.api.api import api
 from outsourcer.core.actor import Actor
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import FindingFactory, MembershipFactory, TaskFactory, UserFactory
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,20 @@ def _sample_token(workspace: Workspace, user: User) -> str:
     return str(token.uuid)
 
 
+def _sample_task(workspace: Workspace, user: User) -> str:
+    return str(TaskFactory(workspace=workspace).uuid)
+
+
+def _sample_finding(workspace: Workspace, user: User) -> str:
+    return str(FindingFactory(workspace=workspace).uuid)
+
+
 SAMPLES: dict[str, SampleMaker] = {
     "member": _sample_member,
     "invitation": _sample_invitation,
     "token": _sample_token,
+    "task": _sample_task,
+    "finding": _sample_finding,
 }
 
 

@@ -25,7 +25,11 @@ PRODUCT_COMMANDS = [
     ("export", "write a workspace as a bundle"),
     ("backup", "write a consistent copy of the data, while the app runs"),
     ("restore", "check a backup, then put it in place"),
-    ("plan", "rank a time audit CSV into an outsourcing plan (no database needed)"),
+    ("plan", "rank a time audit into an outsourcing plan: a CSV file (no database needed) or --workspace"),
+    ("tasks", "the time audit of a workspace: list, add, import and export CSV"),
+    ("check", "run the health check on a workspace and report its findings (exit 1 on --fail-on)"),
+    ("rules", "print the health-check rule catalogue (Markdown with --markdown)"),
+    ("scheduler", "enqueue the daily health check on a timer (started by serve)"),
     ("worker", "run background jobs (emails, reminders): the database queue, or RQ with Redis"),
 ]
 

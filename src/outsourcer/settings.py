@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "outsourcer.audit",
     "outsourcer.bundles",
     "outsourcer.planning",
+    "outsourcer.checks",
     "outsourcer.api",
 ]
 

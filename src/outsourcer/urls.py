@@ -10,6 +10,8 @@ workspace_patterns = [
     path("", include("outsourcer.accounts.workspace_urls")),
     path("", include("outsourcer.audit.urls")),
     path("", include("outsourcer.bundles.urls")),
+    path("", include("outsourcer.planning.urls")),
+    path("", include("outsourcer.checks.urls")),
 ]
 
 urlpatterns = [

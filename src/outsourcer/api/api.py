@@ -19,6 +19,8 @@ from outsourcer.accounts.door import ObjectNotFound, WorkspaceNotFound
 from outsourcer.accounts.services import AccountError
 from outsourcer.audit.api import router as audit_router
 from outsourcer.bundles.api import router as bundles_router
+from outsourcer.checks.api import router as checks_router
+from outsourcer.planning.api import router as planning_router
 from outsourcer.bundles.services import BundleConflict
 from outsourcer.bundles.validation import BundleInvalid
 
@@ -65,6 +67,8 @@ api = OutsourcerAPI(
 api.add_router("", accounts_router)
 api.add_router("", audit_router)
 api.add_router("", bundles_router)
+api.add_router("", planning_router)
+api.add_router("", checks_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:

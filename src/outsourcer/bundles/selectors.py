@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from outsourcer.accounts.models import Workspace
+from outsourcer.planning.models import Task
 from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION
 
 
@@ -35,8 +37,41 @@ def workspace_section(workspace: Workspace) -> dict[str, Any]:
     return section
 
 
+def _hours(value: Decimal) -> int | float:
+    """A JSON number, written the shortest way: 12 for 12.00, 12.5 for 12.50."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def task_item(task: Task) -> dict[str, Any]:
+    item: dict[str, Any] = {"ref": task.ref, "name": task.name}
+    if task.category:
+        item["category"] = task.category
+    item |= {
+        "hours_per_month": _hours(task.hours_per_month),
+        "effectiveness": task.effectiveness,
+        "business_value": task.business_value,
+    }
+    if task.knowledge:
+        item["knowledge"] = task.knowledge
+    if task.inhouse_cost_per_hour is not None:
+        item["inhouse_cost_per_hour"] = _money(task.inhouse_cost_per_hour)
+    if task.market_rate_per_hour is not None:
+        item["market_rate_per_hour"] = _money(task.market_rate_per_hour)
+    item["recurring"] = task.recurring
+    item["status"] = task.status
+    return item
+
+
 def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
-    return {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "workspace": workspace_section(workspace)}
+    document: dict[str, Any] = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "workspace": workspace_section(workspace),
+    }
+    tasks = [task_item(t) for t in Task.objects.filter(workspace=workspace).order_by("ref")]
+    if tasks:
+        document["tasks"] = tasks
+    return document
 
 
 def bundle_dumps(document: dict[str, Any]) -> str:
@@ -45,5 +80,4 @@ def bundle_dumps(document: dict[str, Any]) -> str:
 
 def workspace_holds_data(*, workspace: Workspace) -> bool:
     """Whether the workspace has rows in any section besides its own settings."""
-    document = bundle_export(workspace=workspace)
-    return any(document.get(key) for key in document if key not in {"format", "version", "workspace"})
+    return Task.objects.filter(workspace=workspace).exists()

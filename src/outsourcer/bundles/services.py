@@ -17,7 +17,10 @@ from outsourcer.accounts.settings_rules import parse_hhmm
 from outsourcer.audit.services import audit_record
 from outsourcer.bundles.selectors import workspace_holds_data
 from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate
+from outsourcer.checks.models import CheckRun
+from outsourcer.checks.tasks import run_check
 from outsourcer.core.actor import Actor
+from outsourcer.planning.models import Task, TaskStatus
 
 
 class BundleConflict(Exception):
@@ -59,6 +62,41 @@ def workspace_fields(section: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def task_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's `task` as the fields `Task` stores."""
+
+    def money(key: str) -> Decimal | None:
+        return Decimal(item[key]) if item.get(key) is not None else None
+
+    return {
+        "ref": item["ref"],
+        "name": item["name"],
+        "category": item.get("category", ""),
+        "hours_per_month": Decimal(str(item["hours_per_month"])),
+        "effectiveness": item["effectiveness"],
+        "business_value": item["business_value"],
+        "knowledge": item.get("knowledge", ""),
+        "inhouse_cost_per_hour": money("inhouse_cost_per_hour"),
+        "market_rate_per_hour": money("market_rate_per_hour"),
+        "recurring": item.get("recurring", True),
+        "status": item.get("status", TaskStatus.IN_HOUSE),
+    }
+
+
+def _store_sections(*, workspace: Workspace, document: dict[str, Any]) -> None:
+    """Replace the workspace's rows with the bundle's, section by section, inside the caller's transaction."""
+    Task.objects.filter(workspace=workspace).delete()
+    Task.objects.bulk_create(
+        [Task(workspace=workspace, **task_fields(item)) for item in document.get("tasks") or []], batch_size=1000
+    )
+
+
+def _check_after_commit(workspace: Workspace) -> None:
+    """The health check reads what was imported, in the background, once the import has landed."""
+    workspace_id = str(workspace.uuid)
+    transaction.on_commit(lambda: run_check.enqueue(workspace_id=workspace_id, trigger=CheckRun.Trigger.IMPORT))
+
+
 def _counts(document: dict[str, Any]) -> dict[str, int]:
     return {"workspace": 1} | {key: len(value) for key, value in document.items() if isinstance(value, list)}
 
@@ -96,6 +134,8 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
     name = name.strip() or document["workspace"]["name"]
     with _model_errors_as_bundle_errors(), transaction.atomic():
         workspace = workspace_create(actor=actor, name=name, owner=owner, **workspace_fields(document["workspace"]))
+        _store_sections(workspace=workspace, document=document)
+        _check_after_commit(workspace)
         result = ImportResult(workspace=workspace, created=True, counts=_counts(document))
         audit_record(
             actor=actor, action="bundle.import", obj=workspace, workspace=workspace, changes={"counts": result.counts}
@@ -119,6 +159,8 @@ def bundle_import_into(
                 "(--replace on the command line) to go ahead."
             )
         workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
+        _store_sections(workspace=locked, document=document)
+        _check_after_commit(locked)
         if owner is not None:
             membership_set(actor=actor, workspace=locked, user=owner, role=Role.OWNER)
         result = ImportResult(workspace=locked, created=False, counts=_counts(document))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ BUNDLE_FORMAT = "outsourcer-bundle"
 BUNDLE_VERSION = 1
 
 # Sections this version stores. Each later stage of the cycle adds its own.
-SUPPORTED_SECTIONS: frozenset[str] = frozenset({"workspace"})
+SUPPORTED_SECTIONS: frozenset[str] = frozenset({"workspace", "tasks"})
 ALL_SECTIONS = ("workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices", "risks")
 
 
@@ -178,6 +179,18 @@ def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
     return errors
 
 
+def _task_errors(document: dict[str, Any]) -> list[BundleError]:
+    """Hours are stored to the hundredth; a value finer than that would not come back the same."""
+    errors = []
+    for i, task in enumerate(document.get("tasks") or []):
+        hours = task.get("hours_per_month") if isinstance(task, dict) else None
+        if isinstance(hours, int | float) and not isinstance(hours, bool):
+            exponent = Decimal(str(hours)).as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2:
+                errors.append(BundleError(json_path(["tasks", i, "hours_per_month"]), "use at most two decimals"))
+    return errors
+
+
 def _unsupported_sections(document: dict[str, Any]) -> list[BundleError]:
     errors = []
     for section in ALL_SECTIONS:
@@ -199,7 +212,7 @@ def bundle_validate(document: Any) -> list[BundleError]:
     errors = _schema_errors(document)
     if isinstance(document, dict):
         errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document) + _nul_errors(document, [])
-        errors += _unsupported_sections(document)
+        errors += _unsupported_sections(document) + _task_errors(document)
     return sorted(set(errors))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from outsourcer.planning.scoring import TaskInput
+from outsourcer.planning.scoring import STATUSES, TaskInput
 
 COLUMNS = (
     "name",
@@ -21,7 +22,10 @@ COLUMNS = (
     "market_rate_per_hour",
     "recurring",
 )
-OPTIONAL_EXTRA = ("ref",)
+OPTIONAL_EXTRA = ("ref", "status")
+# What `tasks_csv` writes: the design's columns, then the two that make a round trip exact.
+EXPORT_COLUMNS = (*COLUMNS, *OPTIONAL_EXTRA)
+REF_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 REQUIRED = ("name", "hours_per_month", "effectiveness", "business_value")
 KNOWLEDGE = ("none", "basic", "working", "expert")
 TRUE = {"1", "true", "yes", "y"}
@@ -57,6 +61,12 @@ def _money(text: str, row: int, column: str, errors: list[CsvError]) -> Decimal 
     if not value.is_finite() or value < 0:
         errors.append(CsvError(row, column, f"{text!r} must be zero or more"))
         return None
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors.append(CsvError(row, column, f"{text!r} has more than two decimals"))
+        return None
+    if value >= Decimal(10) ** 12:
+        errors.append(CsvError(row, column, f"{text!r} is too large"))
+        return None
     return value.quantize(Decimal("0.01"))
 
 
@@ -84,6 +94,7 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
     if errors:
         raise CsvInvalid(errors)
     tasks: list[TaskInput] = []
+    refs_seen: dict[str, int] = {}
     for row_number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue  # blank lines are allowed
@@ -95,6 +106,20 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
         name = cell["name"]
         if not name:
             errors.append(CsvError(row_number, "name", "a task needs a name"))
+        elif len(name) > 200:
+            errors.append(CsvError(row_number, "name", "at most 200 characters"))
+        if len(cell.get("category", "")) > 64:
+            errors.append(CsvError(row_number, "category", "at most 64 characters"))
+        ref = cell.get("ref", "")
+        if ref and not REF_RE.match(ref):
+            errors.append(CsvError(row_number, "ref", f"{ref!r} may hold only letters, digits and _ . : - (64 at most)"))
+        elif ref and ref in refs_seen:
+            errors.append(CsvError(row_number, "ref", f"{ref!r} is already used on row {refs_seen[ref]}"))
+        elif ref:
+            refs_seen[ref] = row_number
+        status = cell.get("status", "").lower() or "in_house"
+        if status not in STATUSES:
+            errors.append(CsvError(row_number, "status", f"{status!r} is not one of {', '.join(STATUSES)}"))
         hours = _money(cell["hours_per_month"], row_number, "hours_per_month", errors)
         if cell["hours_per_month"] == "":
             errors.append(CsvError(row_number, "hours_per_month", "required"))
@@ -122,7 +147,8 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
                     inhouse_cost_per_hour=inhouse,
                     market_rate_per_hour=market,
                     recurring=recurring_text not in FALSE,
-                    ref=cell.get("ref", ""),
+                    ref=ref,
+                    status=status,
                 )
             )
     if errors:
@@ -132,3 +158,38 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
 
 def parse_text(text: str) -> list[TaskInput]:
     return parse_rows(io.StringIO(text.lstrip("\ufeff")))
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _cents(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def write_rows(tasks: Iterable[TaskInput]) -> str:
+    """The time audit as CSV, in the columns `parse_rows` reads: export then import is the same audit."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for t in tasks:
+        writer.writerow(
+            [
+                t.name,
+                t.category,
+                _number(t.hours_per_month),
+                t.effectiveness,
+                t.business_value,
+                t.knowledge or "",
+                _cents(t.inhouse_cost_per_hour),
+                _cents(t.market_rate_per_hour),
+                "yes" if t.recurring else "no",
+                t.ref,
+                t.status,
+            ]
+        )
+    return out.getvalue()

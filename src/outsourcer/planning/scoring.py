@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 Knowledge = Literal["none", "basic", "working", "expert"]
+# A task's status, as the bundle has it. Retired work is no longer done: it has no place in a plan.
+STATUSES = ("in_house", "candidate", "outsourced", "retired")
 Recommendation = Literal["outsource_first", "outsource", "outsource_with_oversight", "keep", "reconsider"]
 
 CENT = Decimal("0.01")
@@ -43,6 +45,7 @@ class TaskInput:
     market_rate_per_hour: Decimal | None = None
     recurring: bool = True
     ref: str = ""
+    status: str = "in_house"
 
 
 @dataclass
@@ -176,12 +179,13 @@ def _order(task: TaskInput) -> tuple[Any, ...]:
         task.inhouse_cost_per_hour or Decimal(-1),
         task.market_rate_per_hour or Decimal(-1),
         task.recurring,
+        task.status,
     )
 
 
 def plan_tasks(tasks: list[TaskInput], *, owner_hourly_value: Decimal | None = None, currency: str = "USD") -> Plan:
     """Rank the tasks and recommend what to do with each; the result is the same for the same input."""
-    scored = sorted(tasks, key=_order)
+    scored = sorted((t for t in tasks if t.status != "retired"), key=_order)
     planned: list[PlannedTask] = []
     for rank, task in enumerate(scored, start=1):
         recommendation, reasons = _recommend(task)

@@ -1,0 +1,5 @@
+"""Importing this package registers every rule; one module per stage of the cycle."""
+
+from outsourcer.checks.rules import plan
+
+__all__ = ["plan"]

@@ -1,0 +1,116 @@
+"""plan/*: deciding what to outsource (RULES.md, "plan")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from outsourcer.checks.registry import CheckContext, Hit, Subject, register
+from outsourcer.planning.models import Knowledge, Task, TaskStatus
+
+
+def task_subject(task: Task) -> Subject:
+    return Subject(kind="task", uuid=str(task.uuid), ref=task.ref, label=task.name)
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text} h"
+
+
+@register(
+    id="plan/outsourcing-core",
+    severity="warning",
+    title="Core work handed out",
+    checks="A task rated 5 of 5 for business value (the core of the business) is marked outsourced.",
+    why=(
+        "The work that makes your business what it is should stay in your hands: handing it out puts "
+        "your reputation, your know-how and your edge in someone else's care."
+    ),
+    fix=(
+        "Bring the task back in-house, or keep the strategy and the final say yourself and outsource only "
+        "a well-defined part of it; then lower its business value or split it into two tasks."
+    ),
+    source="seeds 004 #2, 001 #4",
+)
+def outsourcing_core(ctx: CheckContext) -> Iterator[Hit]:
+    for task in ctx.tasks:
+        if task.business_value == 5 and task.status == TaskStatus.OUTSOURCED:
+            yield Hit(
+                subject=task_subject(task),
+                message=(
+                    f"{task.name} is core to the business (business value 5 of 5) and is outsourced "
+                    f"({_hours(task.hours_per_month)} a month)."
+                ),
+                facts={"business_value": task.business_value, "status": task.status},
+            )
+
+
+@register(
+    id="plan/no-knowledge",
+    severity="warning",
+    title="Outsourcing work you know nothing about",
+    checks="A task whose knowledge is 'none' is marked outsourced.",
+    why=(
+        "If nobody in the business understands the work, nobody can brief it well, judge a quote, or "
+        "tell good results from bad ones; you cannot steer what you cannot read."
+    ),
+    fix=(
+        "Learn the basics before you hand it out, or bring in a trusted adviser who knows the field to "
+        "write the brief and review the work; then record the knowledge you now have."
+    ),
+    source="seed 004 #5",
+)
+def no_knowledge(ctx: CheckContext) -> Iterator[Hit]:
+    for task in ctx.tasks:
+        if task.knowledge == Knowledge.NONE and task.status == TaskStatus.OUTSOURCED:
+            yield Hit(
+                subject=task_subject(task),
+                message=(
+                    f"{task.name} is outsourced, but the business knows nothing about this work "
+                    f"(knowledge: none), so nobody can judge what comes back."
+                ),
+                facts={"knowledge": task.knowledge, "status": task.status},
+            )
+
+
+@register(
+    id="plan/not-outsourcing-enough",
+    severity="info",
+    title="Work worth handing out, still done in-house",
+    checks=(
+        "A task done in-house is rated 2 or lower for effectiveness and 3 or lower for business value, "
+        "and takes 8 hours a month or more."
+    ),
+    why=(
+        "Hours spent doing work you do poorly and that is not your core are hours taken from the work "
+        "that grows the business; a specialist would likely do it better and faster."
+    ),
+    fix=(
+        "Open the plan, make the task a candidate for vetting, and find someone to take it on; start "
+        "with a small paid trial."
+    ),
+    source="seeds 004 #1, 001 #2",
+)
+def not_outsourcing_enough(ctx: CheckContext) -> Iterator[Hit]:
+    for task in ctx.tasks:
+        if (
+            task.status == TaskStatus.IN_HOUSE
+            and task.effectiveness <= 2
+            and task.business_value <= 3
+            and task.hours_per_month >= 8
+        ):
+            yield Hit(
+                subject=task_subject(task),
+                message=(
+                    f"{task.name} takes {_hours(task.hours_per_month)} a month in-house, though you rate "
+                    f"your effectiveness at it {task.effectiveness} of 5 and its business value "
+                    f"{task.business_value} of 5."
+                ),
+                facts={
+                    "status": task.status,
+                    "effectiveness": task.effectiveness,
+                    "business_value": task.business_value,
+                    "hours_per_month": str(task.hours_per_month),
+                },
+            )
