@@ -69,21 +69,29 @@ def test_missing_required_and_wrong_version():
 
 def test_sections_this_version_cannot_store_are_refused_not_dropped():
     doc = minimal()
-    doc["tasks"] = [
+    doc["risks"] = [
         {
-            "ref": "t1",
-            "name": "Bookkeeping",
-            "category": "finance",
-            "hours_per_month": 10,
-            "effectiveness": 2,
-            "business_value": 2,
+            "ref": "r1",
+            "category": "operational",
+            "title": "One person holds the books",
+            "likelihood": 3,
+            "impact": 4,
         }
     ]
     errors = paths(doc)
-    assert errors and errors[0][0] == "$.tasks"
-    assert "cannot store 'tasks' yet" in errors[0][1]
-    doc["tasks"] = []
+    assert ("$.risks", errors[-1][1]) == errors[-1]
+    assert "cannot store 'risks' yet" in errors[-1][1]
+    doc["risks"] = []
     assert paths(doc) == []  # an empty section loses nothing
+
+
+def test_task_hours_finer_than_hundredths_are_refused():
+    doc = minimal()
+    task = {"ref": "t1", "name": "A", "hours_per_month": 1.255, "effectiveness": 1, "business_value": 1}
+    doc["tasks"] = [task]
+    assert paths(doc) == [("$.tasks[0].hours_per_month", "use at most two decimals")]
+    task["hours_per_month"] = 1.25
+    assert paths(doc) == []
 
 
 def test_duplicate_refs_are_reported():

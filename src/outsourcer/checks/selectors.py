@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -102,12 +103,21 @@ class TrendPoint:
         return self.errors + self.warnings + self.infos
 
 
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
 def check_trend(*, workspace: Workspace, days: int = 30) -> list[TrendPoint]:
     """The last run of each day over the last `days` days that had a run, oldest first."""
     runs = CheckRun.objects.filter(workspace=workspace).order_by("-created_at")[: days * 4]
+    zone = _zone(workspace.time_zone)
     last_of_day: dict[dt.date, CheckRun] = {}
     for run in runs:
-        day = run.created_at.date()
+        # The day where the workspace is: an evening run in New York is not tomorrow's (UTC) point.
+        day = run.created_at.astimezone(zone).date()
         last_of_day.setdefault(day, run)
     points = [
         TrendPoint(day=day, errors=r.errors, warnings=r.warnings, infos=r.infos) for day, r in last_of_day.items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,10 +39,16 @@ def _evaluate(ctx: CheckContext) -> list[tuple[Rule, Hit]]:
     return found
 
 
-def _apply(finding: Finding, rule: Rule, hit: Hit, now: dt.datetime) -> None:
+def _state(finding: Finding) -> tuple[Any, ...]:
+    return tuple(getattr(finding, name) for name in UPDATED_FIELDS if name not in {"last_seen", "updated_at"})
+
+
+def _apply(finding: Finding, rule: Rule, hit: Hit, now: dt.datetime) -> bool:
+    """Bring the stored finding up to this run's hit; True when anything but `last_seen` changed."""
+    before = _state(finding)
     finding.stage = rule.stage
     finding.severity = hit.severity or rule.severity
-    finding.subject_uuid = hit.subject.uuid
+    finding.subject_uuid = uuid.UUID(hit.subject.uuid) if hit.subject.uuid else None
     finding.subject_ref = hit.subject.ref[:64]
     finding.subject_label = hit.subject.label[:200]
     finding.message = hit.message
@@ -59,6 +66,7 @@ def _apply(finding: Finding, rule: Rule, hit: Hit, now: dt.datetime) -> None:
         finding.quiet_fingerprint = ""
         finding.quieted_by = None
     finding.fingerprint = hit.fingerprint
+    return _state(finding) != before
 
 
 UPDATED_FIELDS = [
@@ -98,6 +106,7 @@ def check_run(
         seen: set[tuple[str, str, str]] = set()
         to_create: list[Finding] = []
         to_update: list[Finding] = []
+        unchanged: list[Finding] = []  # every finding seen again; those in to_update changed too
         new = 0
         for rule, hit in hits:
             key = (rule.id, hit.subject.kind, hit.subject.key)
@@ -118,18 +127,22 @@ def check_run(
                 new += 1
             else:
                 was_resolved = finding.resolved_at is not None
-                _apply(finding, rule, hit, now)
-                to_update.append(finding)
+                if _apply(finding, rule, hit, now):
+                    to_update.append(finding)
                 new += was_resolved
+                unchanged.append(finding)
         gone = [f for key, f in existing.items() if key not in seen and f.resolved_at is None]
         for finding in gone:
             finding.resolved_at = now
             finding.updated_at = now
         for finding in to_update:
             finding.updated_at = now
+        # Only what changed is written, so a run over unchanged data costs the same few queries
+        # however many findings there are; `last_seen` moves for all of them in one statement.
         Finding.objects.bulk_create(to_create, batch_size=500)
-        Finding.objects.bulk_update(to_update + gone, UPDATED_FIELDS, batch_size=500)
-        current = to_create + to_update
+        Finding.objects.bulk_update(to_update + gone, UPDATED_FIELDS, batch_size=200)
+        Finding.objects.filter(workspace=workspace, resolved_at__isnull=True).update(last_seen=now)
+        current = to_create + unchanged
         open_ = [f for f in current if not finding_is_quiet(f, today=as_of)]
         quiet = [f for f in current if finding_is_quiet(f, today=as_of)]
         counts = {s: sum(1 for f in open_ if f.severity == s) for s in Severity.values}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -71,20 +71,36 @@ def _money(text: str, row: int, column: str, errors: list[CsvError]) -> Decimal 
 
 
 def _score(text: str, row: int, column: str, errors: list[CsvError]) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 5:  # '²' is a digit int() refuses
         errors.append(CsvError(row, column, f"{text!r} must be a whole number from 1 to 5"))
         return 0
     return int(text)
 
 
+def _records(lines: Iterable[str], errors: list[CsvError]) -> Iterator[list[str]]:
+    """The CSV's rows; what the csv module cannot read (a huge field, a NUL) ends them with an error."""
+    reader = csv.reader(lines)
+    row = 0
+    while True:
+        row += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(CsvError(row, "", f"cannot be read as CSV ({exc})"))
+            return
+        yield values
+
+
 def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
     """Parse a whole time audit; raise CsvInvalid with every problem found, or return every task."""
-    reader = csv.reader(lines)
     errors: list[CsvError] = []
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise CsvInvalid([CsvError(1, "", "the file is empty; the first row must name the columns")]) from None
+    reader = _records(lines, errors)
+    first = next(reader, None)
+    if first is None:
+        raise CsvInvalid(errors or [CsvError(1, "", "the file is empty; the first row must name the columns")])
+    header = [h.strip().lower() for h in first]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h not in COLUMNS and h not in OPTIONAL_EXTRA]
     errors += [CsvError(1, c, "required column is missing") for c in missing]
@@ -157,7 +173,7 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
 
 
 def parse_text(text: str) -> list[TaskInput]:
-    return parse_rows(io.StringIO(text.lstrip("\ufeff")))
+    return parse_rows(io.StringIO(text.lstrip("\ufeff"), newline=""))  # "" keeps a lone \r a line end
 
 
 def _number(value: Decimal | None) -> str:

@@ -15,14 +15,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Serve the web app with gunicorn (and run the background worker unless --no-worker)."
+    help = "Serve the web app with gunicorn (and the background worker and scheduler unless --no-worker)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--threads", type=int, default=4, help="threads per worker")
-        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+        parser.add_argument("--no-worker", action="store_true", help="start neither the background worker nor the scheduler")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 < options["port"] < 65536:
@@ -53,6 +53,8 @@ class Command(BaseCommand):
         ]
         if not options["no_worker"]:
             procs.append(subprocess.Popen([sys.executable, "-m", "outsourcer.cli", "worker"]))
+            # The daily health check: the scheduler only enqueues; the worker runs it.
+            procs.append(subprocess.Popen([sys.executable, "-m", "outsourcer.cli", "scheduler"]))
         self.stdout.write(f"Outsourcer is running at http://{bind}/  (Ctrl+C to stop)")
 
         def stop(*_: Any) -> None:

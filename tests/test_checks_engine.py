@@ -1,0 +1,271 @@
+"""The health-check engine: rules fire and near misses do not, runs are idempotent, quiet findings
+stay quiet until their data changes, and a whole check costs a bounded number of queries."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from outsourcer.bundles.demo import demo_document
+from outsourcer.bundles.services import bundle_import_into, bundle_import_new
+from outsourcer.checks.models import CheckRun, Finding
+from outsourcer.checks.registry import rules
+from outsourcer.checks.selectors import check_trend, finding_counts, finding_list
+from outsourcer.checks.services import check_run, finding_dismiss, finding_reopen, finding_snooze
+from outsourcer.checks.tasks import run_due_checks
+from outsourcer.core.actor import Actor
+from outsourcer.planning.services import task_update
+from tests.factories import TaskFactory, WorkspaceFactory
+
+ACTOR = Actor.cli()
+TODAY = dt.date(2026, 12, 1)
+
+
+def run(ws, as_of=TODAY):
+    return check_run(actor=ACTOR, workspace=ws, as_of=as_of)
+
+
+def hits(result) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for f in result.open:
+        found.setdefault(f.rule, []).append(f.subject_ref)
+    return found
+
+
+# --- The plan rules: each fires with its numbers, and a near miss stays silent ------------------
+
+
+def test_outsourcing_core_fires_on_outsourced_core_work(db):
+    ws = WorkspaceFactory()
+    TaskFactory(workspace=ws, ref="pitch", name="Pitches", business_value=5, status="outsourced", hours_per_month=15)
+    TaskFactory(workspace=ws, ref="near-1", business_value=4, status="outsourced")  # not core
+    TaskFactory(workspace=ws, ref="near-2", business_value=5, status="candidate")  # not handed out yet
+    result = run(ws)
+    assert hits(result) == {"plan/outsourcing-core": ["pitch"]}
+    (finding,) = result.open
+    assert finding.severity == "warning"
+    assert finding.message == "Pitches is core to the business (business value 5 of 5) and is outsourced (15 h a month)."
+    assert finding.fix.startswith("Bring the task back in-house")
+
+
+def test_no_knowledge_fires_on_outsourced_unknown_work(db):
+    ws = WorkspaceFactory()
+    TaskFactory(workspace=ws, ref="site", name="Website", knowledge="none", status="outsourced")
+    TaskFactory(workspace=ws, ref="near-1", knowledge="basic", status="outsourced")
+    TaskFactory(workspace=ws, ref="near-2", knowledge="none", status="in_house")
+    result = run(ws)
+    assert hits(result) == {"plan/no-knowledge": ["site"]}
+    assert result.open[0].message == (
+        "Website is outsourced, but the business knows nothing about this work (knowledge: none), "
+        "so nobody can judge what comes back."
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "fires"),
+    [
+        ({}, True),
+        ({"effectiveness": 3}, False),
+        ({"business_value": 4}, False),
+        ({"hours_per_month": Decimal("7.99")}, False),
+        ({"status": "candidate"}, False),
+    ],
+)
+def test_not_outsourcing_enough_and_its_near_misses(db, changes, fires):
+    ws = WorkspaceFactory()
+    fields = {"effectiveness": 2, "business_value": 3, "hours_per_month": Decimal(8), "status": "in_house"}
+    TaskFactory(workspace=ws, ref="books", name="Bookkeeping", **(fields | changes))
+    result = run(ws)
+    assert hits(result) == ({"plan/not-outsourcing-enough": ["books"]} if fires else {})
+    if fires:
+        assert result.open[0].severity == "info"
+        assert result.open[0].message == (
+            "Bookkeeping takes 8 h a month in-house, though you rate your effectiveness at it 2 of 5 "
+            "and its business value 3 of 5."
+        )
+
+
+def test_every_rule_has_its_texts():
+    catalogue = rules()
+    assert len({r.id for r in catalogue}) == len(catalogue)
+    for rule in catalogue:
+        assert rule.title and rule.checks and rule.why and rule.fix and rule.source, rule.id
+
+
+# --- Runs, resolution and quiet findings --------------------------------------------------------
+
+
+def test_running_twice_changes_nothing(db):
+    ws = WorkspaceFactory()
+    TaskFactory(workspace=ws, ref="books", effectiveness=1, business_value=2, hours_per_month=10, status="in_house")
+    first = run(ws)
+    before = list(Finding.objects.filter(workspace=ws).values("pk", "first_seen", "fingerprint", "message"))
+    second = run(ws)
+    assert list(Finding.objects.filter(workspace=ws).values("pk", "first_seen", "fingerprint", "message")) == before
+    assert (first.run.new, second.run.new, second.run.resolved) == (1, 0, 0)
+    assert CheckRun.objects.filter(workspace=ws).count() == 2
+
+
+def test_a_fixed_mistake_is_resolved_and_a_returning_one_reopens(db):
+    ws = WorkspaceFactory()
+    task = TaskFactory(workspace=ws, effectiveness=1, business_value=2, hours_per_month=10, status="in_house")
+    run(ws)
+    task_update(actor=ACTOR, task=task, data={"status": "candidate"})
+    result = run(ws)
+    assert result.open == [] and result.run.resolved == 1
+    assert Finding.objects.get(workspace=ws).resolved_at is not None
+    task_update(actor=ACTOR, task=task, data={"status": "in_house"})
+    result = run(ws)
+    assert len(result.open) == 1 and result.run.new == 1
+    assert Finding.objects.get(workspace=ws).resolved_at is None
+
+
+def test_a_snooze_lasts_until_its_date_or_until_the_data_changes(db):
+    ws = WorkspaceFactory(time_zone="UTC")
+    task = TaskFactory(workspace=ws, effectiveness=1, business_value=2, hours_per_month=10, status="in_house")
+    (finding,) = run(ws, as_of=None).open
+    today = dt.date.today()
+    with pytest.raises(ValidationError):
+        finding_snooze(actor=ACTOR, finding=finding, until=today)  # not in the future
+    finding_snooze(actor=ACTOR, finding=finding, until=today + dt.timedelta(days=7))
+    assert run(ws, as_of=today).open == []
+    assert len(run(ws, as_of=today + dt.timedelta(days=7)).open) == 1  # the snooze has run out
+    assert run(ws, as_of=today).open == []  # ... but on the days before it, still quiet
+    task_update(actor=ACTOR, task=task, data={"hours_per_month": Decimal(20)})
+    (again,) = run(ws, as_of=today).open  # the data behind it changed: it speaks again
+    assert again.pk == finding.pk and again.snoozed_until is None
+
+
+def test_a_dismissal_needs_a_reason_and_holds_until_the_data_changes(db):
+    ws = WorkspaceFactory()
+    task = TaskFactory(workspace=ws, effectiveness=1, business_value=2, hours_per_month=10, status="in_house")
+    (finding,) = run(ws).open
+    with pytest.raises(ValidationError):
+        finding_dismiss(actor=ACTOR, finding=finding, reason="   ")
+    finding_dismiss(actor=ACTOR, finding=finding, reason="Seasonal: it stops in January.")
+    result = run(ws)
+    assert result.open == [] and [f.dismiss_reason for f in result.quiet] == ["Seasonal: it stops in January."]
+    assert finding_counts(workspace=ws, today=TODAY)["quiet"] == 1
+    task_update(actor=ACTOR, task=task, data={"name": "Renamed"})  # not data the rule reads
+    assert run(ws).open == []
+    task_update(actor=ACTOR, task=task, data={"effectiveness": 2})
+    assert len(run(ws).open) == 1
+
+
+def test_reopen_undoes_a_dismissal(db):
+    ws = WorkspaceFactory()
+    TaskFactory(workspace=ws, effectiveness=1, business_value=2, hours_per_month=10, status="in_house")
+    (finding,) = run(ws).open
+    finding_dismiss(actor=ACTOR, finding=finding, reason="Not now")
+    finding_reopen(actor=ACTOR, finding=finding)
+    assert [f.pk for f in finding_list(workspace=ws, today=TODAY)] == [finding.pk]
+
+
+def test_findings_list_most_severe_first_and_counts_by_stage(db):
+    ws = WorkspaceFactory()
+    TaskFactory(workspace=ws, ref="a", effectiveness=1, business_value=2, hours_per_month=10, status="in_house")
+    TaskFactory(workspace=ws, ref="b", business_value=5, status="outsourced")
+    run(ws)
+    assert [f.severity for f in finding_list(workspace=ws, today=TODAY)] == ["warning", "info"]
+    assert [f.rule for f in finding_list(workspace=ws, today=TODAY, min_severity="warning")] == [
+        "plan/outsourcing-core"
+    ]
+    counts = finding_counts(workspace=ws, today=TODAY)
+    assert counts["by_severity"] == {"error": 0, "warning": 1, "info": 1}
+    assert counts["by_stage"] == {"plan": {"error": 0, "warning": 1, "info": 1}}
+    assert [p.total for p in check_trend(workspace=ws)] == [2]
+
+
+def test_a_whole_check_costs_the_same_queries_for_10_or_300_tasks(db):
+    def queries(n: int) -> int:
+        ws = WorkspaceFactory()
+        for i in range(n):
+            TaskFactory(
+                workspace=ws,
+                effectiveness=1 + i % 5,
+                business_value=1 + (i // 5) % 5,
+                knowledge=("none", "basic")[i % 2],
+                status=("in_house", "outsourced")[i % 2],
+            )
+        run(ws)  # the second run updates every finding: the costlier path
+        with CaptureQueriesContext(connection) as ctx:
+            run(ws)
+        return len(ctx.captured_queries)
+
+    # bulk_update writes in batches of 500: both sizes fit in one batch.
+    assert queries(10) == queries(300)
+
+
+# --- Bundles: planted mistakes are found, a clean bundle gives nothing ---------------------------
+
+
+def planted() -> dict:
+    doc = copy.deepcopy(demo_document())
+    doc["tasks"] = [
+        {"ref": "core", "name": "Pitches", "hours_per_month": 15, "effectiveness": 3, "business_value": 5,
+         "status": "outsourced"},
+        {"ref": "blind", "name": "Website", "hours_per_month": 40, "effectiveness": 1, "business_value": 3,
+         "knowledge": "none", "status": "outsourced"},
+        {"ref": "stuck", "name": "Books", "hours_per_month": 12, "effectiveness": 2, "business_value": 2,
+         "status": "in_house"},
+    ]  # fmt: skip
+    return doc
+
+
+def clean() -> dict:
+    doc = planted()
+    doc["tasks"][0]["status"] = "in_house"
+    doc["tasks"][1]["knowledge"] = "basic"
+    doc["tasks"][2]["status"] = "candidate"
+    return doc
+
+
+def test_a_bundle_with_planted_mistakes_and_a_clean_one(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ws = bundle_import_new(actor=ACTOR, document=planted(), name="Planted", owner=None).workspace
+    # The import ran the check by itself, in the background task backend.
+    assert CheckRun.objects.filter(workspace=ws, trigger="import").count() == 1
+    found = {(f.rule, f.subject_ref) for f in finding_list(workspace=ws, today=TODAY)}
+    assert found == {
+        ("plan/outsourcing-core", "core"),
+        ("plan/no-knowledge", "blind"),
+        ("plan/not-outsourcing-enough", "stuck"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle_import_into(actor=ACTOR, document=clean(), workspace=ws, replace=True)
+    assert list(finding_list(workspace=ws, today=TODAY)) == []
+    assert Finding.objects.filter(workspace=ws, resolved_at__isnull=False).count() == 3
+
+
+def test_the_demo_shows_every_implemented_rule(db):
+    from outsourcer.bundles.demo import demo_load
+
+    login = demo_load(password="a-long-demo-password")
+    fired = {f.rule for f in finding_list(workspace=login.workspace, today=TODAY)}
+    assert fired == {r.id for r in rules()}
+
+
+# --- The daily schedule -------------------------------------------------------------------------
+
+
+def test_the_daily_job_checks_only_workspaces_not_checked_today(db):
+    fresh, stale = WorkspaceFactory(), WorkspaceFactory()
+    run(fresh)
+    assert run_due_checks.call() >= 1
+    assert CheckRun.objects.filter(workspace=fresh).count() == 1  # checked within the day: left alone
+    assert CheckRun.objects.filter(workspace=stale, trigger="schedule").count() == 1
+    assert run_due_checks.call() == 0  # twice in a row costs nothing
+
+
+def test_the_scheduler_enqueues_one_round(db, capsys):
+    ws = WorkspaceFactory()
+    call_command("scheduler", "--once")  # the test settings run jobs at once
+    assert CheckRun.objects.filter(workspace=ws, trigger="schedule").exists()
+    assert "Enqueued" in capsys.readouterr().out
