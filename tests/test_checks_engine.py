@@ -51,7 +51,9 @@ def test_outsourcing_core_fires_on_outsourced_core_work(db):
     assert hits(result) == {"plan/outsourcing-core": ["pitch"]}
     (finding,) = result.open
     assert finding.severity == "warning"
-    assert finding.message == "Pitches is core to the business (business value 5 of 5) and is outsourced (15 h a month)."
+    assert (
+        finding.message == "Pitches is core to the business (business value 5 of 5) and is outsourced (15 h a month)."
+    )
     assert finding.fix.startswith("Bring the task back in-house")
 
 

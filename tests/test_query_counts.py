@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from outsourcer.accounts.models import Role, Workspace
 from outsourcer.accounts.services import api_token_create, invitation_create, workspace_update
-from outsourcer.core.actor import Actor
-from tests.conftest import Personas, login_client
 from outsourcer.checks.services import check_run
+from outsourcer.core.actor import Actor
 from outsourcer.planning.scoring import STATUSES
+from tests.conftest import Personas, login_client
 from tests.factories import FindingFactory, MembershipFactory, TaskFactory, UserFactory, WorkspaceFactory
 from tests.urlconf import fill, sample_values, web_pages
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from outsourcer.accounts.models import Workspace
-from outsourcer.planning.models import Task
 from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION
+from outsourcer.planning.models import Task
 
 
 def _money(value: Any) -> str:

@@ -1,6 +1,7 @@
-"""The health check over REST: run it, read and quiet its findings, read its runs and its rules."""
+"""The health check over REST: run it, read and quiet its findings, read its runs and its rules.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: `@paginate` reads the annotations at import time.
+"""
 
 import uuid
 from typing import Any

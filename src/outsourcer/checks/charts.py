@@ -57,6 +57,8 @@ class TrendChart:
     right: float
     top: int
     bottom: float
+    y_label_x: int  # where the value labels end, left of the plot
+    x_label_y: float  # the baseline of the date labels, under the plot
     first_day: dt.date
     last_day: dt.date
     bars: list[Bar]
@@ -64,6 +66,14 @@ class TrendChart:
     day_labels: list[DayLabel]
     points: list[TrendPoint]  # the days with a check in the window, oldest first (the data table)
     description: str
+
+    @property
+    def middle_x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def middle_y(self) -> float:
+        return (self.top + self.bottom) / 2
 
 
 def _nice_ceiling(value: int) -> int:
@@ -102,9 +112,8 @@ def trend_chart(points: list[TrendPoint], *, today: dt.date, days: int = 30) -> 
         # Errors at the bottom: the part that matters most sits on the axis, easiest to compare.
         for severity, count in (("error", p.errors), ("warning", p.warnings), ("info", p.infos)):
             if count:
-                segments.append(
-                    Segment(severity=severity, y=y_of(base + count), height=round(count * plot_h / top_value, 2), count=count)
-                )
+                height = round(count * plot_h / top_value, 2)
+                segments.append(Segment(severity=severity, y=y_of(base + count), height=height, count=count))
                 base += count
         bars.append(
             Bar(
@@ -130,6 +139,8 @@ def trend_chart(points: list[TrendPoint], *, today: dt.date, days: int = 30) -> 
         right=WIDTH - RIGHT,
         top=TOP,
         bottom=bottom,
+        y_label_x=LEFT - 6,
+        x_label_y=bottom + 18,
         first_day=first,
         last_day=today,
         bars=bars,
@@ -152,5 +163,7 @@ def _describe(points: list[TrendPoint], *, first: dt.date, today: dt.date) -> st
     )
     if len(points) > 1:
         high = max(points, key=lambda p: p.total)
-        text += f" Highest: {high.total} on {_day_text(high.day)}. First: {points[0].total} on {_day_text(points[0].day)}."
+        first_point = points[0]
+        text += f" Highest: {high.total} on {_day_text(high.day)}."
+        text += f" First: {first_point.total} on {_day_text(first_point.day)}."
     return text

@@ -6,6 +6,9 @@ the services (`finding_snooze`, `finding_dismiss`), whose messages the views sho
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 
 from outsourcer.checks.models import Severity
@@ -41,10 +44,15 @@ class FindingFilterForm(forms.Form):
 class SnoozeForm(forms.Form):
     until = forms.DateField(
         label="Snooze until",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date", "required": True}, format="%Y-%m-%d"),
         help_text="It stays out of the open list until this date, or until the data behind it changes.",
         error_messages={"required": "Choose the date it should come back.", "invalid": "Enter a date."},
     )
+
+    def __init__(self, *args: Any, earliest: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if earliest is not None:  # the browser's date picker then offers no day the service would refuse
+            self.fields["until"].widget.attrs["min"] = earliest.isoformat()
 
 
 class DismissForm(forms.Form):

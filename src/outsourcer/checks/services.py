@@ -131,16 +131,15 @@ def check_run(
                     to_update.append(finding)
                 new += was_resolved
                 unchanged.append(finding)
-        gone = [f for key, f in existing.items() if key not in seen and f.resolved_at is None]
-        for finding in gone:
-            finding.resolved_at = now
-            finding.updated_at = now
+        gone = [f.pk for key, f in existing.items() if key not in seen and f.resolved_at is None]
         for finding in to_update:
             finding.updated_at = now
         # Only what changed is written, so a run over unchanged data costs the same few queries
         # however many findings there are; `last_seen` moves for all of them in one statement.
         Finding.objects.bulk_create(to_create, batch_size=500)
-        Finding.objects.bulk_update(to_update + gone, UPDATED_FIELDS, batch_size=200)
+        Finding.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=200)
+        for start in range(0, len(gone), 500):
+            Finding.objects.filter(pk__in=gone[start : start + 500]).update(resolved_at=now, updated_at=now)
         Finding.objects.filter(workspace=workspace, resolved_at__isnull=True).update(last_seen=now)
         current = to_create + unchanged
         open_ = [f for f in current if not finding_is_quiet(f, today=as_of)]
@@ -211,6 +210,10 @@ def finding_reopen(*, actor: Actor, finding: Finding) -> Finding:
         finding.quieted_by = None
         finding.save()
         audit_record(
-            actor=actor, action="finding.reopen", obj=finding, workspace=finding.workspace, changes={"rule": finding.rule}
+            actor=actor,
+            action="finding.reopen",
+            obj=finding,
+            workspace=finding.workspace,
+            changes={"rule": finding.rule},
         )
     return finding

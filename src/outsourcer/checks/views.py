@@ -28,6 +28,7 @@ from outsourcer.core.timezones import today_in
 PAGE_SIZE = 50
 TOP_FINDINGS = 10
 TREND_DAYS = 30
+SNOOZE_DEFAULT = dt.timedelta(days=30)  # what the snooze form proposes
 
 
 def _today(access: WorkspaceAccess) -> dt.date:
@@ -58,6 +59,7 @@ def dashboard(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
         "checks/dashboard.html",
         {
             "last_run": last_run,
+            "can_write": access.can("write"),
             "counts": counts,
             "severities": [(s, label, counts["by_severity"][s]) for s, label in Severity.choices],
             "stages": stages,
@@ -118,20 +120,21 @@ def _finding_page(
     status: int = 200,
 ) -> HttpResponse:
     today = _today(access)
+    tomorrow = today + dt.timedelta(days=1)
     response = render_access(
         request,
         access,
         "checks/finding.html",
         {
             "finding": finding,
+            "can_write": access.can("write"),
             "rule": rule_get(finding.rule),
             "state": finding_state(finding, today),
             "url": subject_url(finding, access.workspace),
             "facts": sorted(finding.facts.items()) if isinstance(finding.facts, dict) else [],
-            "snooze_form": snooze_form or SnoozeForm(initial={"until": today + dt.timedelta(days=30)}),
+            "snooze_form": snooze_form or SnoozeForm(initial={"until": today + SNOOZE_DEFAULT}, earliest=tomorrow),
             "dismiss_form": dismiss_form or DismissForm(),
             "error": error,
-            "tomorrow": today + dt.timedelta(days=1),
         },
     )
     response.status_code = status
@@ -162,7 +165,7 @@ def _after_change(request: HttpRequest, access: WorkspaceAccess, finding: Findin
 @workspace_view(get=None, post="write")
 def finding_snooze(request: HttpRequest, access: WorkspaceAccess, finding: UUID) -> HttpResponse:
     obj = access.get(Finding.objects.all(), finding)
-    form = SnoozeForm(request.POST)
+    form = SnoozeForm(request.POST, earliest=_today(access) + dt.timedelta(days=1))
     error = ""
     if form.is_valid():
         until = form.cleaned_data["until"]
@@ -186,9 +189,7 @@ def finding_dismiss(request: HttpRequest, access: WorkspaceAccess, finding: UUID
         except ValidationError as exc:
             error = _refused(form, exc)
         else:
-            return _after_change(
-                request, access, obj, "Dismissed. It stays quiet until the data behind it changes."
-            )
+            return _after_change(request, access, obj, "Dismissed. It stays quiet until the data behind it changes.")
     return _finding_page(request, access, obj, dismiss_form=form, error=error, status=400)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from outsourcer.accounts.api_door import api_door, requires
@@ -17,10 +17,11 @@ from outsourcer.planning.csv_io import CsvInvalid
 from outsourcer.planning.models import Task
 from outsourcer.planning.schemas import (
     CsvInvalidOut,
+    OwnerHourlyValue,
     PlanOut,
-    PlanQuery,
+    Search,
+    StatusFilter,
     TaskCreateIn,
-    TaskFilter,
     TaskOut,
     TaskPatchIn,
     TasksImportIn,
@@ -47,9 +48,9 @@ def _task(access: WorkspaceAccess, task: uuid.UUID) -> Task:
 @router.get("/workspaces/{ws}/tasks", response=list[TaskOut], summary="List the time audit")
 @requires("read")
 @paginate(BoundedPagination)
-def task_list(request: HttpRequest, ws: uuid.UUID, filters: Query[TaskFilter]) -> Any:
+def task_list(request: HttpRequest, ws: uuid.UUID, status: StatusFilter = "", search: Search = "") -> Any:
     access = api_door(request, ws, "read")
-    return selectors.task_list(workspace=access.workspace, status=filters.status, search=filters.search)
+    return selectors.task_list(workspace=access.workspace, status=status, search=search)
 
 
 @router.post("/workspaces/{ws}/tasks", response={201: TaskOut}, summary="Add a task to the time audit")
@@ -57,6 +58,7 @@ def task_list(request: HttpRequest, ws: uuid.UUID, filters: Query[TaskFilter]) -
 def task_create(request: HttpRequest, ws: uuid.UUID, payload: TaskCreateIn) -> Status[Task]:
     access = api_door(request, ws, "write")
     task = services.task_create(actor=Actor.api(request), workspace=access.workspace, data=payload.dict())
+    task.refresh_from_db()  # the values as stored: "8" hours reads back as "8.00"
     return Status(201, task)
 
 
@@ -119,7 +121,9 @@ def task_update(request: HttpRequest, ws: uuid.UUID, task: uuid.UUID, payload: T
             raise ValidationError({key: "This field cannot be null."})
     if "knowledge" in data and data["knowledge"] is None:
         data["knowledge"] = ""  # stored blank when unknown
-    return services.task_update(actor=Actor.api(request), task=row, data=data)
+    services.task_update(actor=Actor.api(request), task=row, data=data)
+    row.refresh_from_db()
+    return row
 
 
 @router.delete("/workspaces/{ws}/tasks/{task}", response={204: None}, summary="Remove a task")
@@ -140,9 +144,9 @@ def task_delete(request: HttpRequest, ws: uuid.UUID, task: uuid.UUID) -> Status[
     ),
 )
 @requires("read")
-def plan(request: HttpRequest, ws: uuid.UUID, query: Query[PlanQuery]) -> dict[str, Any]:
+def plan(request: HttpRequest, ws: uuid.UUID, owner_hourly_value: OwnerHourlyValue = None) -> dict[str, Any]:
     access = api_door(request, ws, "read")
-    planned = selectors.plan_for_workspace(workspace=access.workspace, owner_hourly_value=query.owner_hourly_value)
+    planned = selectors.plan_for_workspace(workspace=access.workspace, owner_hourly_value=owner_hourly_value)
     data = planned.plan.as_dict()
     for item, (_p, task) in zip(data["tasks"], planned.rows(), strict=True):
         item.update(id=task.uuid, status=task.status)

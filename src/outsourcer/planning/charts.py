@@ -42,6 +42,11 @@ def recommendation_label(key: str) -> str:
     return RECOMMENDATIONS.get(key, (key.replace("_", " ").capitalize(), "", ""))[0]
 
 
+def recommendation_icon(key: str, r: float = 5.5) -> str:
+    """The marker of a recommendation as a path, for badges and the legend."""
+    return shape_path(RECOMMENDATIONS.get(key, ("", "circle", ""))[1], r)
+
+
 def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -101,6 +106,7 @@ class LegendItem:
     key: str
     label: str
     help: str
+    shape: str
     path: str
 
 
@@ -115,6 +121,8 @@ class Chart:
     grid: list[int]  # offsets of the thin lines between cells
     split_x: int
     split_y: int
+    cells_right: int
+    bands_bottom: int  # the foot of the lower quadrants
     ticks_x: list[Tick]
     ticks_y: list[Tick]
     axis_x: Tick
@@ -198,7 +206,7 @@ def plan_chart(planned: Sequence[PlannedTask], *, limit: int = CHART_MAX) -> Cha
     cells_bottom = BAND + 5 * CELL
     present = {p.recommendation for p in planned}
     legend = [
-        LegendItem(key, label, help_text, shape_path(shape, 7.5))
+        LegendItem(key, label, help_text, shape, shape_path(shape, 7.5))
         for key, (label, shape, help_text) in RECOMMENDATIONS.items()
         if key != "reconsider" or key in present  # the model does not give it today; shown if it ever does
     ]
@@ -212,6 +220,8 @@ def plan_chart(planned: Sequence[PlannedTask], *, limit: int = CHART_MAX) -> Cha
         grid=[i * CELL for i in range(1, 5)],
         split_x=LEFT + SPLIT * CELL,
         split_y=BAND + (5 - SPLIT) * CELL,
+        cells_right=LEFT + 5 * CELL,
+        bands_bottom=cells_bottom + BAND,
         ticks_x=[Tick(LEFT + (s - 1) * CELL + CELL // 2, cells_bottom + BAND + 17, str(s)) for s in range(1, 6)],
         ticks_y=[Tick(LEFT - 12, BAND + (5 - s) * CELL + CELL // 2, str(s)) for s in range(1, 6)],
         axis_x=Tick(LEFT + 5 * CELL // 2, cells_bottom + BAND + 42, "In-house effectiveness: 1 poor to 5 excellent"),

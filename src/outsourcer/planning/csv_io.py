@@ -128,7 +128,9 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
             errors.append(CsvError(row_number, "category", "at most 64 characters"))
         ref = cell.get("ref", "")
         if ref and not REF_RE.match(ref):
-            errors.append(CsvError(row_number, "ref", f"{ref!r} may hold only letters, digits and _ . : - (64 at most)"))
+            errors.append(
+                CsvError(row_number, "ref", f"{ref!r} may hold only letters, digits and _ . : - (64 at most)")
+            )
         elif ref and ref in refs_seen:
             errors.append(CsvError(row_number, "ref", f"{ref!r} is already used on row {refs_seen[ref]}"))
         elif ref:

@@ -113,9 +113,7 @@ class TaskForm(forms.Form):
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(
-        label="Time audit (.csv)", help_text=f"UTF-8 text, at most {CSV_MAX_BYTES // 2**20} MiB."
-    )
+    file = forms.FileField(label="Time audit (.csv)", help_text=f"UTF-8 text, at most {CSV_MAX_BYTES // 2**20} MiB.")
     replace = forms.BooleanField(
         required=False,
         label="Remove tasks that are not in the file",

@@ -20,6 +20,14 @@ REF_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Hours = Annotated[Decimal, Field(ge=0, le=MAX_HOURS, max_digits=5, decimal_places=2)]
 Score = Annotated[int, Field(ge=1, le=5)]
+# Query parameters, each at the path the caller knows ("$.status"), not under a schema's name.
+StatusFilter = Annotated[
+    Literal["", "in_house", "candidate", "outsourced", "retired"], Field(description="only tasks with this status")
+]
+Search = Annotated[str, Field(max_length=200, description="part of the name, category or ref")]
+OwnerHourlyValue = Annotated[
+    Decimal | None, Field(ge=0, max_digits=14, decimal_places=2, description="instead of the workspace's own")
+]
 
 
 class TaskCreateIn(Schema):
@@ -77,11 +85,6 @@ class TaskOut(Schema):
         return obj.knowledge or None  # stored blank when unknown
 
 
-class TaskFilter(Schema):
-    status: StatusName | Literal[""] = ""
-    search: str = Field("", max_length=200, description="part of the name, category or ref")
-
-
 class TasksImportIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -104,10 +107,6 @@ class CsvErrorOut(Schema):
 class CsvInvalidOut(Schema):
     message: str
     errors: list[CsvErrorOut]
-
-
-class PlanQuery(Schema):
-    owner_hourly_value: Money | None = Field(None, description="instead of the workspace's own")
 
 
 class PlannedTaskOut(Schema):

@@ -136,9 +136,7 @@ def tasks_import_csv(*, actor: Actor, workspace: Workspace, text: str, replace: 
         if to_update:
             Task.objects.bulk_update(to_update, [f for f in _fields(items[0]) if f != "ref"], batch_size=1000)
         result = CsvImportResult(created=len(to_create), updated=len(to_update), removed=len(removed))
-        audit_record(
-            actor=actor, action="task.import", obj=workspace, workspace=workspace, changes=result.as_dict()
-        )
+        audit_record(actor=actor, action="task.import", obj=workspace, workspace=workspace, changes=result.as_dict())
     return result
 
 
