@@ -199,6 +199,11 @@ def test_the_demo_workspace_pages_render_cleanly(page):
         "demo-tokens": (f"/w/{ws.uuid}/tokens/", "token"),
         "demo-bundle": (f"/w/{ws.uuid}/bundle/", "Download"),
         "demo-workspaces": ("/accounts/workspaces/", "Brightline Studio"),
+        "demo-plan": (f"/w/{ws.uuid}/plan/", "Studio website rebuild"),
+        "demo-tasks": (f"/w/{ws.uuid}/tasks/", "Bookkeeping and receipts"),
+        "demo-health": (f"/w/{ws.uuid}/health/", "plan/no-knowledge"),
+        "demo-findings": (f"/w/{ws.uuid}/health/findings/", "New-business pitches"),
+        "demo-rules": (f"/w/{ws.uuid}/health/rules/", "plan/not-outsourcing-enough"),
         "api-docs": ("/api/v1/docs", "Outsourcer API"),
     }
     for name, (url, expected) in pages.items():
@@ -208,3 +213,44 @@ def test_the_demo_workspace_pages_render_cleanly(page):
             page.wait_for_selector("text=Outsourcer API")
         assert expected.lower() in page.content().lower(), (url, expected)
         shot(page, name)
+
+
+def test_from_the_plan_to_a_candidate_and_a_quieter_health_check(page):
+    """The plan says what to hand out first; acting on it, and judging a finding, quiets the check."""
+    from outsourcer.bundles.demo import demo_load
+    from outsourcer.checks.models import Finding
+    from outsourcer.planning.models import Task
+
+    login = demo_load(password=PASSWORD)
+    ws = login.workspace
+    log_in(page, login.email)
+    page.goto(f"/w/{ws.uuid}/plan/")
+    chart = page.locator("svg[role=img]").first
+    assert chart.is_visible()
+    # One labelled point per planned (not retired) task.
+    planned = Task.objects.filter(workspace=ws).exclude(status="retired").count()
+    assert chart.locator("text", has_text=re.compile(r"^\d+$")).count() >= planned
+    row = page.locator("tr", has_text="Bookkeeping and receipts").last
+    row.get_by_role("button", name="Make candidate").click()
+    page.wait_for_load_state()
+    assert "candidate for vetting" in page.content()
+    assert Task.objects.get(workspace=ws, ref="bookkeeping").status == "candidate"
+
+    page.goto(f"/w/{ws.uuid}/health/")
+    assert "Bookkeeping and receipts" in page.content()
+    page.get_by_role("button", name="Run the check now").first.click()
+    page.wait_for_load_state()
+    books = Finding.objects.get(workspace=ws, subject_ref="bookkeeping")
+    assert books.resolved_at is not None  # acting on the plan resolved it
+    shot(page, "health-dashboard")
+
+    core = Finding.objects.get(workspace=ws, rule="plan/outsourcing-core")
+    page.goto(f"/w/{ws.uuid}/health/findings/{core.uuid}/")
+    page.locator("textarea[name=reason]").fill("The agency only drafts; we present every pitch ourselves.")
+    page.get_by_role("button", name="Dismiss").click()
+    page.wait_for_load_state()
+    core.refresh_from_db()
+    assert core.dismissed_at is not None
+    page.goto(f"/w/{ws.uuid}/health/findings/")
+    assert "New-business pitches" not in page.content()
+    shot(page, "health-findings")

@@ -65,8 +65,8 @@ def url(personas: Personas, path: str = "") -> str:
 
 
 def post(client: Client, path: str, body: Any = None) -> Any:
-    if body is None:
-        return client.post(path)
+    if body is None:  # no body at all, as `curl -X POST` sends (the test client's default is an empty form)
+        return client.post(path, b"", content_type="application/json")
     return client.post(path, json.dumps(body), content_type="application/json")
 
 
@@ -290,7 +290,10 @@ def test_a_snooze_the_rules_refuse_is_a_400_and_changes_nothing(personas, checke
     until = today(personas) + dt.timedelta(days=days)
     response = post(api, url(personas, f"/findings/{finding.uuid}/snooze"), {"until": until.isoformat()})
     assert response.status_code == 400
-    assert response.json() == {"message": "Some values are not valid.", "errors": [{"path": "$.until", "message": message}]}
+    assert response.json() == {
+        "message": "Some values are not valid.",
+        "errors": [{"path": "$.until", "message": message}],
+    }
     finding.refresh_from_db()
     assert finding.snoozed_until is None and finding.quiet_fingerprint == ""
     assert not AuditEntry.objects.filter(action="finding.snooze").exists()

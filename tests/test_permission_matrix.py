@@ -39,7 +39,9 @@ API_BODIES: dict[tuple[str, str], dict] = {
         "market_rate_per_hour": "45.00",
     },
     ("PATCH", "/workspaces/{ws}/tasks/{task}"): {"hours_per_month": 12, "status": "candidate"},
-    ("POST", "/workspaces/{ws}/tasks/import"): {"csv": "name,hours_per_month,effectiveness,business_value\nRow,4,2,2\n"},
+    ("POST", "/workspaces/{ws}/tasks/import"): {
+        "csv": "name,hours_per_month,effectiveness,business_value\nRow,4,2,2\n"
+    },
     ("POST", "/workspaces/{ws}/checks"): {"as_of": "2030-01-15"},
     # A month ahead: a snooze must end after today (in any zone) and within a year.
     ("POST", "/workspaces/{ws}/findings/{finding}/snooze"): {

@@ -92,18 +92,12 @@ def finding_snooze(request: HttpRequest, ws: uuid.UUID, finding: uuid.UUID, payl
 @requires("write")
 def finding_dismiss(request: HttpRequest, ws: uuid.UUID, finding: uuid.UUID, payload: DismissIn) -> Finding:
     access = api_door(request, ws, "write")
-    return services.finding_dismiss(
-        actor=Actor.api(request), finding=_finding(access, finding), reason=payload.reason
-    )
+    return services.finding_dismiss(actor=Actor.api(request), finding=_finding(access, finding), reason=payload.reason)
 
 
-@router.post(
-    "/workspaces/{ws}/findings/{finding}/reopen", response=FindingOut, summary="Undo a snooze or a dismissal"
-)
+@router.post("/workspaces/{ws}/findings/{finding}/reopen", response=FindingOut, summary="Undo a snooze or a dismissal")
 @requires("write")
-def finding_reopen(
-    request: HttpRequest, ws: uuid.UUID, finding: uuid.UUID, payload: ReopenIn | None = None
-) -> Finding:
+def finding_reopen(request: HttpRequest, ws: uuid.UUID, finding: uuid.UUID, payload: ReopenIn | None = None) -> Finding:
     access = api_door(request, ws, "write")
     return services.finding_reopen(actor=Actor.api(request), finding=_finding(access, finding))
 

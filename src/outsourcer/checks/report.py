@@ -69,7 +69,7 @@ def check_report(result: CheckResult, *, min_severity: str = Severity.INFO) -> d
     script reads the whole state of the workspace from it.
     """
     listed = [f for f in _most_severe_first(result.open) if at_or_above(f.severity, min_severity)]
-    counts = {s: sum(1 for f in result.open if f.severity == s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+    counts = {s: sum(1 for f in result.open if f.severity == s) for s in Severity.values}
     return {
         "workspace": result.workspace.name,
         "as_of": result.as_of.isoformat(),
@@ -88,6 +88,7 @@ def check_report(result: CheckResult, *, min_severity: str = Severity.INFO) -> d
 
 def summary_line(summary: dict[str, Any]) -> str:
     """The report's summary as one sentence, for the terminal."""
+
     def n(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
 

@@ -35,7 +35,7 @@ BAND = 26  # a band above and below the cells for the quadrant names, so markers
 RIGHT = 12
 BOTTOM = 50  # effectiveness ticks and axis title
 SPLIT = 3  # scores above this are "done well" / "core", as in scoring.quadrant
-MAX_RADIUS = 12.0
+MAX_RADIUS = 15.0
 
 
 def recommendation_label(key: str) -> str:
@@ -148,7 +148,7 @@ def _spread(items: list[PlannedTask]) -> list[Point]:
     rows = math.ceil(n / k)
     step = CELL / k
     r = min(MAX_RADIUS, step * 0.4)
-    font = min(11.0, r * 0.95)
+    font = min(13.0, r * 0.9)
     x0, y0 = _cell_origin(items[0].task.effectiveness, items[0].task.business_value)
     top = y0 + (CELL - rows * step) / 2
     points = []
@@ -164,7 +164,7 @@ def _spread(items: list[PlannedTask]) -> list[Point]:
                 x=_n(left + (col + 0.5) * step),
                 y=_n(top + (row + 0.5) * step),
                 path=shape_path(shape, r),
-                text_dy=_n(r * 0.35) if shape == "triangle" else "0",
+                text_dy=_n(r * 0.25) if shape == "triangle" else "0",
                 font_size=_n(font),
                 rank=planned.rank,
                 recommendation=key,

@@ -50,7 +50,7 @@ class Command(SystemCheckCommand):
             help="exit 1 when a listed finding is at or above this (default error; none: never)",
         )
 
-    def handle(self, *app_labels: str, **options: Any) -> None:
+    def handle(self, *app_labels: Any, **options: Any) -> None:
         if options["workspace"] is None:
             given = [f"--{name.replace('_', '-')}" for name in HEALTH_OPTIONS if options[name]]
             if given:
