@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from outsourcer.planning.models import MAX_HOURS, Knowledge, TaskStatus, ref_validator
+from outsourcer.planning.models import MAX_HOURS, Knowledge, Task, TaskStatus, ref_validator
 
 CSV_MAX_BYTES = 5 * 2**20
 
@@ -99,7 +99,12 @@ class TaskForm(forms.Form):
         initial=True,
         help_text="Untick for one-off work: it is best bought at a fixed price after a small paid trial.",
     )
-    status = forms.ChoiceField(choices=TaskStatus.choices, initial=TaskStatus.IN_HOUSE)
+    status = forms.ChoiceField(
+        choices=TaskStatus.choices,
+        initial=TaskStatus.IN_HOUSE,
+        help_text="A candidate is work you are finding someone for. Retired work is no longer done: "
+        "it leaves the plan.",
+    )
     ref = forms.CharField(
         max_length=64,
         required=False,
@@ -107,6 +112,14 @@ class TaskForm(forms.Form):
         validators=[ref_validator],
         help_text="Your own identifier, used in CSV files and bundles. Leave empty and one is made for you.",
     )
+
+    @staticmethod
+    def initial_for(task: Task) -> dict[str, Any]:
+        """A stored task as the form shows it: `12` hours, not `12.00`."""
+        initial = {name: getattr(task, name) for name in Task.EDITABLE}
+        hours: Decimal = task.hours_per_month
+        initial["hours_per_month"] = hours.quantize(Decimal(1)) if hours == hours.to_integral() else hours.normalize()
+        return initial
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields}

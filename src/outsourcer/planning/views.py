@@ -181,8 +181,7 @@ def task_new(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
 def task_edit(request: HttpRequest, access: WorkspaceAccess, task: Any) -> HttpResponse:
     ws = access.workspace
     obj = _task(access, task)
-    initial = {name: getattr(obj, name) for name in Task.EDITABLE}
-    form = TaskForm(request.POST or None, initial=initial)
+    form = TaskForm(request.POST or None, initial=TaskForm.initial_for(obj))
     if request.method == "POST" and form.is_valid():
         try:
             task_update(actor=Actor.web(request), task=obj, data=form.service_data())
