@@ -271,3 +271,25 @@ def test_the_scheduler_enqueues_one_round(db, capsys):
     call_command("scheduler", "--once")  # the test settings run jobs at once
     assert CheckRun.objects.filter(workspace=ws, trigger="schedule").exists()
     assert "Enqueued" in capsys.readouterr().out
+
+
+def test_a_change_to_the_time_audit_re_checks_in_the_background(db, django_capture_on_commit_callbacks):
+    from outsourcer.planning.services import task_create, task_set_status
+
+    ws = WorkspaceFactory()
+    fields = {"name": "Books", "hours_per_month": Decimal(10), "effectiveness": 1, "business_value": 2}
+    with django_capture_on_commit_callbacks(execute=True):
+        task = task_create(actor=ACTOR, workspace=ws, data=fields)
+    assert [(f.rule, f.subject_ref) for f in finding_list(workspace=ws, today=dt.date.today())] == [
+        ("plan/not-outsourcing-enough", task.ref)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        task_set_status(actor=ACTOR, task=task, status="candidate")
+    assert list(finding_list(workspace=ws, today=dt.date.today())) == []
+    assert CheckRun.objects.filter(workspace=ws, trigger="change").count() == 2
+    # Automatic runs are CheckRun rows, not activity-log entries; runs asked for by hand are both.
+    from outsourcer.audit.models import AuditEntry
+
+    assert not AuditEntry.objects.filter(workspace=ws, action="check.run").exists()
+    run(ws)
+    assert AuditEntry.objects.filter(workspace=ws, action="check.run").count() == 1

@@ -72,6 +72,7 @@ class CheckRun(WorkspaceOwned):
     class Trigger(models.TextChoices):
         MANUAL = "manual", "Run by hand"
         IMPORT = "import", "After an import"
+        CHANGE = "change", "After a change"
         SCHEDULE = "schedule", "Daily schedule"
         CLI = "cli", "Command line"
         API = "api", "API"

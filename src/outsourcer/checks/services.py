@@ -21,6 +21,8 @@ from outsourcer.core.actor import Actor
 from outsourcer.core.timezones import today_in
 
 MAX_REASON = 2000
+# Runs nobody asked for by hand: recorded as CheckRun rows, kept out of the activity log's way.
+AUTOMATIC = frozenset({CheckRun.Trigger.IMPORT, CheckRun.Trigger.CHANGE, CheckRun.Trigger.SCHEDULE})
 
 
 @dataclass
@@ -156,13 +158,14 @@ def check_run(
             resolved=len(gone),
             duration_ms=round((time.monotonic() - started) * 1000),
         )
-        audit_record(
-            actor=actor,
-            action="check.run",
-            obj=run,
-            workspace=workspace,
-            changes={"as_of": as_of, "open": len(open_), "new": new, "resolved": len(gone), "trigger": trigger},
-        )
+        if trigger not in AUTOMATIC:  # the runs a person asked for; the others are in CheckRun alone
+            audit_record(
+                actor=actor,
+                action="check.run",
+                obj=run,
+                workspace=workspace,
+                changes={"as_of": as_of, "open": len(open_), "new": new, "resolved": len(gone), "trigger": trigger},
+            )
     return CheckResult(workspace=workspace, as_of=as_of, run=run, open=open_, quiet=quiet)
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from outsourcer.accounts.models import Workspace
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
+from outsourcer.core.signals import workspace_data_changed
 from outsourcer.planning.csv_io import CsvError, CsvInvalid, parse_text
 from outsourcer.planning.models import Task, TaskStatus
 from outsourcer.planning.scoring import TaskInput
@@ -48,6 +49,7 @@ def task_create(*, actor: Actor, workspace: Workspace, data: dict[str, Any]) -> 
         _clean(task)
         task.save()
         audit_record(actor=actor, action="task.create", obj=task, workspace=workspace, changes={"name": task.name})
+        workspace_data_changed.send(sender=Task, workspace=workspace)
     return task
 
 
@@ -63,6 +65,7 @@ def task_update(*, actor: Actor, task: Task, data: dict[str, Any]) -> Task:
             _clean(task)
             task.save()
             audit_record(actor=actor, action="task.update", obj=task, workspace=task.workspace, changes=changes)
+            workspace_data_changed.send(sender=Task, workspace=task.workspace)
     return task
 
 
@@ -77,6 +80,7 @@ def task_delete(*, actor: Actor, task: Task) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="task.delete", obj=task, workspace=task.workspace, changes={"ref": task.ref})
         task.delete()
+        workspace_data_changed.send(sender=Task, workspace=task.workspace)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ def tasks_import_csv(*, actor: Actor, workspace: Workspace, text: str, replace: 
             Task.objects.bulk_update(to_update, [f for f in _fields(items[0]) if f != "ref"], batch_size=1000)
         result = CsvImportResult(created=len(to_create), updated=len(to_update), removed=len(removed))
         audit_record(actor=actor, action="task.import", obj=workspace, workspace=workspace, changes=result.as_dict())
+        workspace_data_changed.send(sender=Task, workspace=workspace)
     return result
 
 
