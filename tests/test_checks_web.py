@@ -223,7 +223,9 @@ def test_dismiss_needs_a_reason(personas: Personas, fired):
     finding = finding_of(ws, "plan/no-knowledge")
     response = login_client(personas.owner).post(url(ws, "finding_dismiss", finding=finding.uuid), {"reason": "  "})
     assert response.status_code == 400
-    assert "Say why it does not apply, so the next person knows." in text(response)
+    page = text(response)
+    assert "The finding was not dismissed" in page
+    assert page.count("Say why it does not apply, so the next person knows.") == 2  # at the top and by the field
     finding.refresh_from_db()
     assert finding.dismissed_at is None and finding.dismiss_reason == ""
 

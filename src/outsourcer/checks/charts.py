@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from outsourcer.checks.selectors import TrendPoint
 
-WIDTH = 720
-HEIGHT = 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 22, 30  # room for the y labels, the totals above bars, the dates
+WIDTH = 880
+HEIGHT = 230
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 22, 30  # room for the y labels, the totals above bars, the dates
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ class TrendChart:
 
 
 def _nice_ceiling(value: int) -> int:
-    """The smallest 1, 2 or 5 times a power of ten that is at least `value` (and at least 4)."""
-    value = max(value, 4)
+    """The smallest 1, 2 or 5 times a power of ten that is at least `value`, and at least 5."""
+    value = max(value, 5)
     step = 1
     while True:
         for factor in (1, 2, 5):
@@ -126,7 +126,8 @@ def trend_chart(points: list[TrendPoint], *, today: dt.date, days: int = 30) -> 
                 label_y=y_of(p.total) - 4,
             )
         )
-    ticks = [Tick(y=y_of(top_value * i / 4), value=round(top_value * i / 4)) for i in range(5)]
+    # The scale tops out at 5, 10, 20, 50, ...: five steps of a whole number each.
+    ticks = [Tick(y=y_of(top_value * i // 5), value=top_value * i // 5) for i in range(6)]
     # Weekly date labels counted back from today, so the last one is always today.
     day_labels = [
         DayLabel(x=round(LEFT + i * slot + slot / 2, 2), text=_day_text(first + dt.timedelta(days=i)))

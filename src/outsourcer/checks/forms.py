@@ -43,9 +43,8 @@ class FindingFilterForm(forms.Form):
 
 class SnoozeForm(forms.Form):
     until = forms.DateField(
-        label="Snooze until",
+        label="Until",
         widget=forms.DateInput(attrs={"type": "date", "required": True}, format="%Y-%m-%d"),
-        help_text="It stays out of the open list until this date, or until the data behind it changes.",
         error_messages={"required": "Choose the date it should come back.", "invalid": "Enter a date."},
     )
 

@@ -91,7 +91,7 @@ class CheckRun(WorkspaceOwned):
         indexes: ClassVar[list[Any]] = [models.Index(fields=["workspace", "-created_at"], name="checkrun_ws_recent")]
 
     def __str__(self) -> str:
-        return f"Check of {self.as_of}"
+        return f"as of {self.as_of:%-d %b %Y}"
 
     @property
     def open_total(self) -> int:

@@ -141,9 +141,10 @@ INTRO = """\
 The health check reads a whole workspace and reports the classic outsourcing mistakes it can see in
 the data. Each one it sees is a **finding**: one rule firing on one subject (a task, a contractor,
 an engagement...), with a message giving the numbers that made it fire and the fix you can take.
-The check runs every day, after every import, and whenever you ask: from the health-check page,
-with `outsourcer check --workspace NAME`, or with `POST /api/v1/workspaces/{ws}/checks`. Running it
-again on the same data changes nothing; a finding whose problem is gone is marked resolved.
+The check runs by itself after every change to the data it reads, after every import and every
+day, and whenever you ask: from the health-check page, with `outsourcer check --workspace NAME`, or
+with `POST /api/v1/workspaces/{ws}/checks`. Running it again on the same data changes nothing; a
+finding whose problem is gone is marked resolved.
 
 Every finding has a severity:
 

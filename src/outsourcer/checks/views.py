@@ -116,11 +116,15 @@ def _finding_page(
     *,
     snooze_form: SnoozeForm | None = None,
     dismiss_form: DismissForm | None = None,
+    refused: str = "",
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     today = _today(access)
     tomorrow = today + dt.timedelta(days=1)
+    state = finding_state(finding, today)
+    # A snoozed finding's form shows the date it has; a new snooze proposes a month.
+    until = finding.snoozed_until if state == "snoozed" else today + SNOOZE_DEFAULT
     response = render_access(
         request,
         access,
@@ -129,11 +133,14 @@ def _finding_page(
             "finding": finding,
             "can_write": access.can("write"),
             "rule": rule_get(finding.rule),
-            "state": finding_state(finding, today),
+            "state": state,
             "url": subject_url(finding, access.workspace),
             "facts": sorted(finding.facts.items()) if isinstance(finding.facts, dict) else [],
-            "snooze_form": snooze_form or SnoozeForm(initial={"until": today + SNOOZE_DEFAULT}, earliest=tomorrow),
+            "snooze_form": snooze_form or SnoozeForm(initial={"until": until}, earliest=tomorrow),
             "dismiss_form": dismiss_form or DismissForm(),
+            # A refused change: said at the top, where the page opens, and beside the field.
+            "refused": refused,
+            "refused_form": snooze_form if snooze_form is not None else dismiss_form,
             "error": error,
         },
     )
@@ -175,7 +182,9 @@ def finding_snooze(request: HttpRequest, access: WorkspaceAccess, finding: UUID)
             error = _refused(form, exc)
         else:
             return _after_change(request, access, obj, f"Snoozed until {until:%d %b %Y}.")
-    return _finding_page(request, access, obj, snooze_form=form, error=error, status=400)
+    return _finding_page(
+        request, access, obj, snooze_form=form, refused="The finding was not snoozed", error=error, status=400
+    )
 
 
 @workspace_view(get=None, post="write")
@@ -190,7 +199,9 @@ def finding_dismiss(request: HttpRequest, access: WorkspaceAccess, finding: UUID
             error = _refused(form, exc)
         else:
             return _after_change(request, access, obj, "Dismissed. It stays quiet until the data behind it changes.")
-    return _finding_page(request, access, obj, dismiss_form=form, error=error, status=400)
+    return _finding_page(
+        request, access, obj, dismiss_form=form, refused="The finding was not dismissed", error=error, status=400
+    )
 
 
 @workspace_view(get=None, post="write")

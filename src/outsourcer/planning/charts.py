@@ -147,7 +147,7 @@ def _spread(items: list[PlannedTask]) -> list[Point]:
     k = math.ceil(math.sqrt(n))
     rows = math.ceil(n / k)
     step = CELL / k
-    r = min(MAX_RADIUS, step * 0.4)
+    r = min(MAX_RADIUS, step * 0.36)  # a diamond's or triangle's widest point stays inside its slot
     font = min(13.0, r * 0.9)
     x0, y0 = _cell_origin(items[0].task.effectiveness, items[0].task.business_value)
     top = y0 + (CELL - rows * step) / 2

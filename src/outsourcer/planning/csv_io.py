@@ -90,6 +90,9 @@ def _records(lines: Iterable[str], errors: list[CsvError]) -> Iterator[list[str]
         except csv.Error as exc:
             errors.append(CsvError(row, "", f"cannot be read as CSV ({exc})"))
             return
+        if any("\x00" in value for value in values):  # Python 3.11's csv reads NUL; no database stores it
+            errors.append(CsvError(row, "", "cannot be read as CSV (it holds a NUL character)"))
+            return
         yield values
 
 
@@ -172,6 +175,12 @@ def parse_rows(lines: Iterable[str]) -> list[TaskInput]:
     if errors:
         raise CsvInvalid(errors)
     return tasks
+
+
+def header_columns(text: str) -> set[str]:
+    """The columns a file names (call after `parse_text` accepted it): an update touches only these."""
+    first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])
+    return {h.strip().lower() for h in first}
 
 
 def parse_text(text: str) -> list[TaskInput]:

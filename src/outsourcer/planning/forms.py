@@ -12,19 +12,22 @@ from outsourcer.planning.models import MAX_HOURS, Knowledge, Task, TaskStatus, r
 
 CSV_MAX_BYTES = 5 * 2**20
 
+# The empty first choice makes a person pick a score, rather than keep a default they never chose.
 EFFECTIVENESS_CHOICES = [
-    (1, "1 · poor: slow, error-prone, or always late"),
+    ("", "Choose a score"),
+    (1, "1 · poor"),
     (2, "2 · below par"),
     (3, "3 · adequate"),
     (4, "4 · good"),
-    (5, "5 · excellent: hard to do better"),
+    (5, "5 · excellent"),
 ]
 VALUE_CHOICES = [
-    (1, "1 · peripheral: customers would never notice"),
+    ("", "Choose a score"),
+    (1, "1 · peripheral"),
     (2, "2 · supporting"),
     (3, "3 · useful"),
     (4, "4 · important"),
-    (5, "5 · core: it is what customers pay you for"),
+    (5, "5 · core"),
 ]
 SCORE_ERRORS = {"invalid_choice": "Choose a score from 1 to 5.", "required": "Choose a score from 1 to 5."}
 
@@ -63,14 +66,14 @@ class TaskForm(forms.Form):
         label="In-house effectiveness",
         choices=EFFECTIVENESS_CHOICES,
         coerce=int,
-        help_text="How well and how fast you do it today.",
+        help_text="How well and how fast you do it today: 1 is slow, error-prone or late; 5 is hard to beat.",
         error_messages=SCORE_ERRORS,
     )
     business_value = forms.TypedChoiceField(
         label="Business value",
         choices=VALUE_CHOICES,
         coerce=int,
-        help_text="How close it is to the core of what the business sells.",
+        help_text="1: customers would never notice it; 5: it is what customers pay you for.",
         error_messages=SCORE_ERRORS,
     )
     knowledge = forms.ChoiceField(

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
 from outsourcer.core.signals import workspace_data_changed
-from outsourcer.planning.csv_io import CsvError, CsvInvalid, parse_text
+from outsourcer.planning.csv_io import CsvError, CsvInvalid, header_columns, parse_text
 from outsourcer.planning.models import Task, TaskStatus
 from outsourcer.planning.scoring import TaskInput
 
@@ -111,10 +112,15 @@ def _fields(item: TaskInput) -> dict[str, Any]:
 def tasks_import_csv(*, actor: Actor, workspace: Workspace, text: str, replace: bool = False) -> CsvImportResult:
     """Load a time audit CSV: rows whose ref exists update that task, the rest are added.
 
-    With `replace`, tasks the file does not name are removed. The file is read in full first; a
-    problem anywhere raises `CsvInvalid` with every row and column, and nothing is stored.
+    An update changes only the columns the file has: a file without a `status` column leaves each
+    task's status as it was. With `replace`, tasks the file does not name are removed. The file is
+    read in full first; a problem anywhere raises `CsvInvalid` with every row and column, and
+    nothing is stored.
     """
     items = parse_text(text)
+    columns = header_columns(text)
+    updatable = [f for f in _fields(items[0]) if f in columns] if items else []
+    now = timezone.now()
     with transaction.atomic():
         existing = {t.ref: t for t in Task.objects.select_for_update().filter(workspace=workspace)}
         taken = set(existing)
@@ -125,7 +131,8 @@ def tasks_import_csv(*, actor: Actor, workspace: Workspace, text: str, replace: 
             fields = _fields(item)
             if item.ref and item.ref in existing:
                 task = existing[item.ref]
-                if apply_changes(task, fields):
+                if apply_changes(task, {f: fields[f] for f in updatable}):
+                    task.updated_at = now
                     to_update.append(task)
                 named.add(item.ref)
                 continue
@@ -138,7 +145,7 @@ def tasks_import_csv(*, actor: Actor, workspace: Workspace, text: str, replace: 
             Task.objects.filter(pk__in=removed).delete()
         Task.objects.bulk_create(to_create, batch_size=1000)
         if to_update:
-            Task.objects.bulk_update(to_update, [f for f in _fields(items[0]) if f != "ref"], batch_size=1000)
+            Task.objects.bulk_update(to_update, [*updatable, "updated_at"], batch_size=1000)
         result = CsvImportResult(created=len(to_create), updated=len(to_update), removed=len(removed))
         audit_record(actor=actor, action="task.import", obj=workspace, workspace=workspace, changes=result.as_dict())
         workspace_data_changed.send(sender=Task, workspace=workspace)
