@@ -19,10 +19,10 @@ from outsourcer.accounts.door import ObjectNotFound, WorkspaceNotFound
 from outsourcer.accounts.services import AccountError
 from outsourcer.audit.api import router as audit_router
 from outsourcer.bundles.api import router as bundles_router
-from outsourcer.checks.api import router as checks_router
-from outsourcer.planning.api import router as planning_router
 from outsourcer.bundles.services import BundleConflict
 from outsourcer.bundles.validation import BundleInvalid
+from outsourcer.checks.api import router as checks_router
+from outsourcer.planning.api import router as planning_router
 
 
 class OutsourcerAPI(NinjaAPI):

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--threads", type=int, default=4, help="threads per worker")
-        parser.add_argument("--no-worker", action="store_true", help="start neither the background worker nor the scheduler")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="start neither the background worker nor the scheduler"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 < options["port"] < 65536:
