@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "outsourcer.audit",
     "outsourcer.bundles",
     "outsourcer.planning",
+    "outsourcer.contractors",
+    "outsourcer.engagements",
+    "outsourcer.vetting",
     "outsourcer.checks",
     "outsourcer.api",
 ]

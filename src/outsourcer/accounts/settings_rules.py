@@ -106,3 +106,13 @@ def workspace_settings_clean(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def to_base_currency(workspace: Any, amount: Decimal, currency: str) -> Decimal | None:
+    """`amount` in the workspace's base currency with its FX rates; None when no rate is known."""
+    if not currency or currency == workspace.base_currency:
+        return amount
+    rate = (workspace.fx_rates or {}).get(currency)
+    if rate is None:
+        return None
+    return amount * Decimal(str(rate))

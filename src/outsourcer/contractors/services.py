@@ -1,0 +1,262 @@
+"""Writes for the contractor directory and its vetting records. Every face calls these."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from outsourcer.accounts.models import Workspace
+from outsourcer.audit.services import apply_changes, audit_record
+from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
+from outsourcer.contractors.selectors import PossibleDuplicate, contractor_possible_duplicates
+from outsourcer.core.actor import Actor
+from outsourcer.core.signals import workspace_data_changed
+from outsourcer.core.timezones import is_iana_zone
+
+CONTRACTOR_FIELDS = frozenset(
+    {
+        "ref", "kind", "name", "email", "country", "region", "time_zone", "work_start", "work_end", "work_days",
+        "skills", "hourly_rate", "currency", "source", "notes", "us_person", "entity_type", "legal_services",
+        "tin_verified", "works_in_us",
+    }
+)  # fmt: skip
+# The stage moves through `contractor_set_stage` (vetting), where the approval gate lives.
+
+R = TypeVar("R", bound=models.Model)
+
+
+class PossibleDuplicates(Exception):
+    """A new contractor looks like one already in the directory; the caller may go ahead anyway."""
+
+    def __init__(self, matches: list[PossibleDuplicate]) -> None:
+        self.matches = matches
+        listed = "; ".join(f"{m.contractor.name} ({m.reason})" for m in matches)
+        super().__init__(f"This may be someone already in the directory: {listed}.")
+
+
+def contractor_new_ref(*, workspace: Workspace) -> str:
+    taken = set(Contractor.objects.filter(workspace=workspace).values_list("ref", flat=True))
+    while True:
+        ref = f"c-{secrets.token_hex(4)}"
+        if ref not in taken:
+            return ref
+
+
+def _prepare(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - CONTRACTOR_FIELDS
+    if unknown:
+        raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
+    fields = dict(data)
+    if "skills" in fields:
+        skills = fields.pop("skills") or []
+        if any(not isinstance(s, str) or len(s) > 64 or any(ch in s for ch in "\n\r\t") for s in skills):
+            raise ValidationError({"skills": ["Each skill is one line of at most 64 characters."]})
+        fields["skills_text"] = Contractor.skills_to_text(skills)
+    if fields.get("email"):
+        fields["email"] = fields["email"].strip().lower()
+    return fields
+
+
+def _clean(contractor: Contractor) -> None:
+    contractor.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
+    errors: dict[str, list[str]] = {}
+    if contractor.time_zone and not is_iana_zone(contractor.time_zone):
+        errors["time_zone"] = [f"{contractor.time_zone!r} is not a known IANA time zone (e.g. Europe/Berlin)."]
+    given = [contractor.time_zone != "", contractor.work_start is not None, contractor.work_end is not None]
+    if any(given) and not all(given):
+        errors["time_zone"] = ["Working hours need a time zone, a start and an end (or none of them)."]
+    if contractor.work_start is not None and contractor.work_start == contractor.work_end:
+        errors["work_end"] = ["The working day must end at another time than it starts."]
+    days = contractor.work_days
+    if not isinstance(days, list) or any(not isinstance(d, int) or not 1 <= d <= 7 for d in days):
+        errors["work_days"] = ["Working days are ISO weekdays, 1 (Monday) to 7 (Sunday)."]
+    elif len(set(days)) != len(days):
+        errors["work_days"] = ["A working day is listed twice."]
+    else:
+        contractor.work_days = sorted(days)
+    if contractor.hourly_rate is not None and not contractor.currency:
+        errors["currency"] = ["Say which currency the hourly rate is in."]
+    clash = Contractor.objects.filter(workspace_id=contractor.workspace_id, ref=contractor.ref)
+    if clash.exclude(pk=contractor.pk).exists():
+        errors["ref"] = [f"Another contractor already uses the ref {contractor.ref!r}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def contractor_create(
+    *, actor: Actor, workspace: Workspace, data: dict[str, Any], allow_duplicates: bool = False
+) -> Contractor:
+    """Add a contractor; one that may already be in the directory raises `PossibleDuplicates` unless allowed."""
+    fields = _prepare(data)
+    if not fields.get("ref"):
+        fields["ref"] = contractor_new_ref(workspace=workspace)
+    with transaction.atomic():
+        contractor = Contractor(workspace=workspace, **fields)
+        _clean(contractor)
+        if not allow_duplicates:
+            matches = contractor_possible_duplicates(workspace=workspace, name=contractor.name, email=contractor.email)
+            if matches:
+                raise PossibleDuplicates(matches)
+        contractor.save()
+        audit_record(actor=actor, action="contractor.create", obj=contractor, workspace=workspace)
+        workspace_data_changed.send(sender=Contractor, workspace=workspace)
+    return contractor
+
+
+def contractor_update(*, actor: Actor, contractor: Contractor, data: dict[str, Any]) -> Contractor:
+    fields = _prepare(data)
+    if "ref" in fields and not fields["ref"]:
+        del fields["ref"]
+    with transaction.atomic():
+        changes = apply_changes(contractor, fields)
+        if changes:
+            _clean(contractor)
+            contractor.save()
+            audit_record(
+                actor=actor, action="contractor.update", obj=contractor, workspace=contractor.workspace, changes=changes
+            )
+            workspace_data_changed.send(sender=Contractor, workspace=contractor.workspace)
+    return contractor
+
+
+def contractor_delete(*, actor: Actor, contractor: Contractor) -> None:
+    """Remove a contractor and their records; one with engagements is kept (the work history needs them)."""
+    with transaction.atomic():
+        if contractor.engagements.exists():
+            raise ValidationError(
+                {"contractor": ["This contractor has engagements; set the stage to inactive instead of deleting."]}
+            )
+        audit_record(
+            actor=actor, action="contractor.delete", obj=contractor, workspace=contractor.workspace,
+            changes={"ref": contractor.ref},
+        )  # fmt: skip
+        contractor.delete()
+        workspace_data_changed.send(sender=Contractor, workspace=contractor.workspace)
+
+
+# --- Vetting records: one set of functions for the four kinds --------------------------------------
+
+INTERVIEW_FIELDS = (
+    "held_on interviewer medium score_skills score_communication score_values_fit score_reliability "
+    "identity_verified notes"
+)
+RECORD_FIELDS: dict[type[models.Model], frozenset[str]] = {
+    ReferenceCheck: frozenset({"name", "contact", "relationship", "checked_on", "outcome", "met_deadlines", "notes"}),
+    Interview: frozenset(INTERVIEW_FIELDS.split()),
+    RedFlag: frozenset({"kind", "noted_on", "notes", "resolved"}),
+    Document: frozenset({"kind", "title", "signed_on", "expires_on"}),
+}
+
+
+def _record_clean(record: models.Model) -> None:
+    record.full_clean(exclude=["workspace", "contractor", "file"], validate_unique=False, validate_constraints=False)
+    if isinstance(record, Document) and record.signed_on and record.expires_on and record.expires_on < record.signed_on:
+        raise ValidationError({"expires_on": ["A document cannot expire before it was signed."]})
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.model_name or "record"
+
+
+def record_add(*, actor: Actor, contractor: Contractor, model: type[R], data: dict[str, Any]) -> R:
+    """Add a reference check, an interview, a document (without its file) or a red flag."""
+    unknown = set(data) - RECORD_FIELDS[model]
+    if unknown:
+        raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
+    with transaction.atomic():
+        record = model(workspace=contractor.workspace, contractor=contractor, **data)
+        _record_clean(record)
+        record.save()
+        audit_record(
+            actor=actor, action=f"{_label(model)}.create", obj=record, workspace=contractor.workspace,
+            changes={"contractor": contractor.ref},
+        )  # fmt: skip
+        workspace_data_changed.send(sender=model, workspace=contractor.workspace)
+    return record
+
+
+def record_update(*, actor: Actor, record: R, data: dict[str, Any]) -> R:
+    model = type(record)
+    unknown = set(data) - RECORD_FIELDS[model]
+    if unknown:
+        raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
+    with transaction.atomic():
+        changes = apply_changes(record, data)
+        if changes:
+            _record_clean(record)
+            record.save()
+            workspace = record.workspace  # type: ignore[attr-defined]
+            audit_record(
+                actor=actor, action=f"{_label(model)}.update", obj=record, workspace=workspace, changes=changes
+            )
+            workspace_data_changed.send(sender=model, workspace=workspace)
+    return record
+
+
+def record_delete(*, actor: Actor, record: models.Model) -> None:
+    workspace = record.workspace  # type: ignore[attr-defined]
+    with transaction.atomic():
+        audit_record(actor=actor, action=f"{_label(type(record))}.delete", obj=record, workspace=workspace)
+        if isinstance(record, Document) and record.file.name:
+            name, storage = record.file.name, record.file.storage
+            transaction.on_commit(lambda: storage.delete(name))
+        record.delete()
+        workspace_data_changed.send(sender=type(record), workspace=workspace)
+
+
+# --- Document files --------------------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# What a signed agreement, a tax form or a certificate comes as; recognised by its first bytes, never
+# by the name or the type the browser claims.
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+
+
+def _sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, suffix in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, suffix
+    return None
+
+
+def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Document:
+    """Store an uploaded copy of the document (PDF, PNG or JPEG, 10 MiB at most), replacing any earlier one."""
+    from django.core.files.base import ContentFile
+
+    size = int(getattr(upload, "size", 0) or 0)
+    if size == 0:
+        raise ValidationError({"file": ["The file is empty."]})
+    if size > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"file": [f"The file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB."]})
+    data = upload.read()
+    kind = _sniff(data[:16])
+    if kind is None:
+        raise ValidationError({"file": ["Upload a PDF, PNG or JPEG file."]})
+    content_type, suffix = kind
+    original = str(getattr(upload, "name", "") or "document")
+    shown = "".join(ch for ch in original.rsplit("/", 1)[-1] if ch.isprintable())[:200] or f"document{suffix}"
+    with transaction.atomic():
+        old = document.file.name if document.file else ""
+        # A random name under the workspace's folder: nothing about the file is guessable from its path.
+        path = f"documents/{document.workspace.uuid}/{secrets.token_hex(16)}{suffix}"
+        document.file.save(path, ContentFile(data), save=False)
+        new = document.file.name
+        document.file_name = shown
+        document.content_type = content_type
+        document.size = len(data)
+        document.save()
+        audit_record(
+            actor=actor, action="document.upload", obj=document, workspace=document.workspace,
+            changes={"file_name": shown, "size": len(data)},
+        )  # fmt: skip
+        if old and old != new:
+            storage = document.file.storage
+            transaction.on_commit(lambda: storage.delete(old))
+    return document
