@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import factory
@@ -5,6 +6,8 @@ from django.utils import timezone
 
 from outsourcer.accounts.models import Membership, Role, User, Workspace
 from outsourcer.checks.models import Finding
+from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
+from outsourcer.engagements.models import Engagement, Rating
 from outsourcer.planning.models import Task
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -73,3 +76,93 @@ class FindingFactory(factory.django.DjangoModelFactory):
     fingerprint = "0" * 64
     first_seen = factory.LazyFunction(timezone.now)
     last_seen = factory.LazyFunction(timezone.now)
+
+
+class ContractorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contractor
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    ref = factory.Sequence(lambda n: f"c-{n}")
+    name = factory.Sequence(lambda n: f"Contractor {n}")
+    email = factory.Sequence(lambda n: f"contractor{n}@example.test")
+    country = "US"
+    time_zone = "America/Chicago"
+    work_start = factory.LazyFunction(lambda: dt.time(9))
+    work_end = factory.LazyFunction(lambda: dt.time(17))
+    skills_text = "\nbookkeeping\n"
+    hourly_rate = Decimal("45.00")
+    currency = "USD"
+    stage = "vetting"
+
+
+class ReferenceCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferenceCheck
+
+    contractor = factory.SubFactory(ContractorFactory)
+    workspace = factory.SelfAttribute("contractor.workspace")
+    name = "Dana Reference"
+    checked_on = factory.LazyFunction(lambda: dt.date(2026, 11, 2))
+    outcome = "positive"
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interview
+
+    contractor = factory.SubFactory(ContractorFactory)
+    workspace = factory.SelfAttribute("contractor.workspace")
+    held_on = factory.LazyFunction(lambda: dt.date(2026, 11, 3))
+    medium = "video"
+    score_skills = 4
+    score_communication = 4
+    identity_verified = True
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    contractor = factory.SubFactory(ContractorFactory)
+    workspace = factory.SelfAttribute("contractor.workspace")
+    kind = "w9"
+    signed_on = factory.LazyFunction(lambda: dt.date(2026, 1, 10))
+
+
+class RedFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RedFlag
+
+    contractor = factory.SubFactory(ContractorFactory)
+    workspace = factory.SelfAttribute("contractor.workspace")
+    kind = "upfront_payment_request"
+    noted_on = factory.LazyFunction(lambda: dt.date(2026, 11, 4))
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    contractor = factory.SubFactory(ContractorFactory)
+    workspace = factory.SelfAttribute("contractor.workspace")
+    ref = factory.Sequence(lambda n: f"e-{n}")
+    title = factory.Sequence(lambda n: f"Engagement {n}")
+    kind = "project"
+    status = "active"
+    start_on = factory.LazyFunction(lambda: dt.date(2026, 11, 1))
+    rate_model = "fixed"
+    rate_currency = "USD"
+    rate_amount = Decimal("1500.00")
+    budget_cap = Decimal("1500.00")
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    on = factory.LazyFunction(lambda: dt.date(2026, 11, 20))
+    overall = 4
+    would_rehire = True

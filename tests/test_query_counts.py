@@ -18,7 +18,20 @@ from outsourcer.checks.services import check_run
 from outsourcer.core.actor import Actor
 from outsourcer.planning.scoring import STATUSES
 from tests.conftest import Personas, login_client
-from tests.factories import FindingFactory, MembershipFactory, TaskFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    ContractorFactory,
+    DocumentFactory,
+    EngagementFactory,
+    FindingFactory,
+    InterviewFactory,
+    MembershipFactory,
+    RatingFactory,
+    RedFlagFactory,
+    ReferenceCheckFactory,
+    TaskFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 from tests.urlconf import fill, sample_values, web_pages
 
 CEILING = 25
@@ -61,6 +74,19 @@ def _findings(ws: Workspace, owner, n: int) -> None:
         FindingFactory(workspace=ws, severity=("error", "warning", "info")[i % 3])
 
 
+def _contractors(ws: Workspace, owner, n: int) -> None:
+    stages = ("prospect", "vetting", "trial", "approved", "preferred", "inactive", "blocked")
+    for i in range(n):
+        contractor = ContractorFactory(workspace=ws, stage=stages[i % len(stages)])
+        ReferenceCheckFactory(contractor=contractor)
+        InterviewFactory(contractor=contractor)
+        DocumentFactory(contractor=contractor)
+        RedFlagFactory(contractor=contractor, resolved=bool(i % 2))
+        trial = EngagementFactory(contractor=contractor, kind="trial", status=("active", "completed")[i % 2])
+        RatingFactory(engagement=trial, would_rehire=bool(i % 3))
+        EngagementFactory(contractor=contractor, kind=("project", "ongoing")[i % 2])
+
+
 ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _members,
     _invitations,
@@ -68,6 +94,7 @@ ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _audit,
     _workspaces,
     _tasks,
+    _contractors,
     _findings,
 ]
 

@@ -18,7 +18,18 @@ from outsourcer.accounts.models import Invitation, Membership, Role, User, Works
 from outsourcer.accounts.services import api_token_create, invitation_create
 from outsourcer.api.api import api
 from outsourcer.core.actor import Actor
-from tests.factories import FindingFactory, MembershipFactory, TaskFactory, UserFactory
+from tests.factories import (
+    ContractorFactory,
+    DocumentFactory,
+    EngagementFactory,
+    FindingFactory,
+    InterviewFactory,
+    MembershipFactory,
+    RedFlagFactory,
+    ReferenceCheckFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,28 @@ def _sample_finding(workspace: Workspace, user: User) -> str:
     return str(FindingFactory(workspace=workspace).uuid)
 
 
+def _sample_contractor(workspace: Workspace, user: User) -> str:
+    return str(ContractorFactory(workspace=workspace).uuid)
+
+
+def _record_maker(factory_class: Any) -> SampleMaker:
+    def make(workspace: Workspace, user: User) -> str:
+        return str(factory_class(contractor=ContractorFactory(workspace=workspace)).uuid)
+
+    return make
+
+
+def _sample_trial(workspace: Workspace, user: User) -> str:
+    return str(EngagementFactory(contractor=ContractorFactory(workspace=workspace), kind="trial").uuid)
+
+
 SAMPLES: dict[str, SampleMaker] = {
+    "contractor": _sample_contractor,
+    "reference": _record_maker(ReferenceCheckFactory),
+    "interview": _record_maker(InterviewFactory),
+    "document": _record_maker(DocumentFactory),
+    "red_flag": _record_maker(RedFlagFactory),
+    "engagement": _sample_trial,
     "member": _sample_member,
     "invitation": _sample_invitation,
     "token": _sample_token,

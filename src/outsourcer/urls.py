@@ -11,6 +11,7 @@ workspace_patterns = [
     path("", include("outsourcer.audit.urls")),
     path("", include("outsourcer.bundles.urls")),
     path("", include("outsourcer.planning.urls")),
+    path("", include("outsourcer.vetting.urls")),
     path("", include("outsourcer.checks.urls")),
 ]
 
