@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark harness: generate a workspace, serve it, load it over loopback, print a Markdown table.
 
-    .venv/bin/python scripts/bench.py [--members 200] [--audit 20000] [--seconds 10] [--connections 16]
+    .venv/bin/python scripts/bench.py [--members 200] [--audit 20000] [--contractors 10000] [--seconds 10]
 
 Everything happens in a throwaway data directory; the server is `outsourcer serve` in production mode
 on 127.0.0.1, and the load comes from this process (threads with keep-alive connections), bounded
@@ -50,7 +50,50 @@ from django.db import connection
 with connection.cursor() as cursor:  # the statistics autovacuum would gather within a minute
     cursor.execute("ANALYZE")
 _token, raw = api_token_create(actor=Actor.cli(), workspace=ws, user=owner, name="bench", read_only=True)
-print(raw, ws.uuid)
+
+# A directory of BENCH_CONTRACTORS people, seeded, with the records vetting keeps.
+import datetime as dt, random
+from decimal import Decimal
+from outsourcer.contractors.models import Contractor, Interview, RedFlag, ReferenceCheck
+rng = random.Random(11)
+zones = [("America/Chicago", 9, 17), ("Europe/Warsaw", 8, 16), ("Asia/Manila", 9, 18), ("Europe/London", 9, 17),
+         ("Asia/Kolkata", 18, 2), ("Australia/Sydney", 9, 17), ("America/New_York", 10, 18)]
+skills = ["bookkeeping", "design", "seo", "web development", "copywriting", "social media", "billing", "email"]
+first = ["Ann", "Bo", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lena", "Marta", "Noor"]
+last = ["Lee", "Nowak", "Santos", "Patel", "Smith", "Garcia", "Kim", "Müller", "Rossi", "Silva", "Tanaka", "Okafor"]
+n = int(os.environ.get("BENCH_CONTRACTORS", "0"))
+people = []
+for i in range(n):
+    zone, start, end = rng.choice(zones)
+    people.append(Contractor(
+        workspace=ws, ref=f"bench-{i}", name=f"{rng.choice(first)} {rng.choice(last)} {i}",
+        email=f"bench{i}@contractors.example", time_zone=zone, work_start=dt.time(start), work_end=dt.time(end),
+        work_days=[1, 2, 3, 4, 5], skills_text=Contractor.skills_to_text(rng.sample(skills, 2)),
+        hourly_rate=Decimal(rng.randint(15, 150)), currency="USD",
+        stage=rng.choice(["prospect", "vetting", "trial", "approved", "preferred", "inactive"]),
+    ))
+people = Contractor.objects.bulk_create(people, batch_size=2000)
+ReferenceCheck.objects.bulk_create([
+    ReferenceCheck(workspace=ws, contractor=c, name="A client", checked_on=dt.date(2026, 10, 1),
+                   outcome=rng.choice(["positive", "mixed", "negative"])) for c in people], batch_size=2000)
+Interview.objects.bulk_create([
+    Interview(workspace=ws, contractor=c, held_on=dt.date(2026, 10, 2), score_skills=rng.randint(1, 5),
+              score_communication=rng.randint(1, 5), identity_verified=True) for c in people], batch_size=2000)
+RedFlag.objects.bulk_create([
+    RedFlag(workspace=ws, contractor=c, kind="other", noted_on=dt.date(2026, 10, 3)) for c in people[::50]])
+
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = str(owner.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = owner.get_session_auth_hash()
+session.create()
+from django.db import connection as _connection
+with _connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
+print(raw, ws.uuid, f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
 """
 
 
@@ -150,6 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--audit", type=int, default=20000)
+    parser.add_argument("--contractors", type=int, default=0, help="directory size to generate and measure")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -171,9 +215,17 @@ def main() -> None:
         subprocess.run([str(BIN), "demo"], **run)  # noqa: S603
         out = subprocess.run(  # noqa: S603
             [str(BIN), "shell", "--no-imports", "-c", GENERATE],
-            **{**run, "env": {**env, "BENCH_MEMBERS": str(args.members), "BENCH_AUDIT": str(args.audit)}},
+            **{
+                **run,
+                "env": {
+                    **env,
+                    "BENCH_MEMBERS": str(args.members),
+                    "BENCH_AUDIT": str(args.audit),
+                    "BENCH_CONTRACTORS": str(args.contractors),
+                },
+            },
         ).stdout.split()
-        token, ws = out[-2], out[-1]
+        token, ws, cookie = out[-3], out[-2], out[-1]
         port = free_port()
         server = subprocess.Popen(  # noqa: S603
             [str(BIN), "serve", "--port", str(port), "--workers", str(args.workers), "--no-worker"],
@@ -192,6 +244,19 @@ def main() -> None:
                 (f"GET activity (first 50 of {args.audit}, API)", f"/api/v1/workspaces/{ws}/activity", auth),
                 ("GET workspace (API)", f"/api/v1/workspaces/{ws}", auth),
             ]
+            if args.contractors:
+                web = {"Cookie": cookie}
+                n = f"{args.contractors:,}"
+                targets += [
+                    (f"GET directory, search a name (web, {n} contractors)", f"/w/{ws}/contractors/?q=Lena", web),
+                    (
+                        f"GET directory, skill + stage (web, {n})",
+                        f"/w/{ws}/contractors/?skill=design&stage=approved",
+                        web,
+                    ),
+                    (f"GET directory, overlap >= 2 h (web, {n})", f"/w/{ws}/contractors/?overlap=2", web),
+                    (f"GET contractors, skill (API, {n})", f"/api/v1/workspaces/{ws}/contractors?skill=seo", auth),
+                ]
             rows = []
             measure = load_wrk if args.tool == "wrk" else load
             for label, path, headers in targets:
