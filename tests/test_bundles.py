@@ -372,3 +372,208 @@ def test_import_with_owner_is_all_or_nothing(tmp_path, personas: Personas, monke
     personas.workspace.refresh_from_db()
     assert personas.workspace.base_currency == "USD"
     assert not AuditEntry.objects.filter(action="bundle.import").exists()
+
+
+# --- Contractors and engagements ------------------------------------------------------------------
+
+
+def full_contractor() -> dict:
+    """A contractor with every field the bundle has, written the way the export writes it."""
+    return {
+        "ref": "ann", "kind": "agency", "name": "Ann Lee Studio", "email": "ann@lee.example", "country": "PT",
+        "region": "LIS",
+        "working_hours": {"timezone": "Europe/Lisbon", "start": "22:00", "end": "06:00", "days": [1, 2, 6]},
+        "skills": ["copywriting", "seo"], "hourly_rate": "40.50", "currency": "EUR", "stage": "approved",
+        "source": "Referral",
+        "tax": {"us_person": False, "entity_type": "other", "legal_services": False, "tin_verified": True,
+                "works_in_us": False},
+        "references": [
+            {"name": "Bo", "contact": "bo@x.example", "relationship": "Client", "checked_on": "2026-01-02",
+             "outcome": "mixed", "met_deadlines": False, "notes": "Slow at first."},
+            {"name": "Cy"},  # never checked: listed after the dated ones
+        ],
+        "interviews": [
+            {"held_on": "2026-01-03", "interviewer": "Sam", "medium": "in_person",
+             "scores": {"skills": 5, "communication": 4, "values_fit": 3, "reliability": 2},
+             "identity_verified": True, "notes": "Brought a passport."},
+            {"held_on": "2026-01-04", "identity_verified": False},
+        ],
+        "documents": [
+            {"kind": "agreement", "title": "Services agreement", "signed_on": "2026-01-05", "expires_on": "2027-01-04"},
+            {"kind": "w8ben_e"},
+        ],
+        "red_flags": [{"kind": "other", "noted_on": "2026-01-06", "notes": "Late to the call.", "resolved": True}],
+        "notes": "Good for long-form work.",
+    }  # fmt: skip
+
+
+def full_engagement() -> dict:
+    return {
+        "ref": "e1", "contractor_ref": "ann", "title": "Blog", "kind": "ongoing", "status": "paused",
+        "task_refs": ["t1", "t2"], "start_on": "2026-02-01", "end_on": "2026-12-31", "work_location": "US-NY",
+        "rate": {"model": "commission", "currency": "EUR", "amount": "100.00", "weekly_hour_cap": 12.5,
+                 "retainer_included_hours": 10, "commission_percent": 7.25, "commission_base": "closed sales"},
+        "budget_cap": "5000.00", "payment_terms_days": 14,
+        "ratings": [
+            {"on": "2026-03-01", "overall": 4, "quality": 5, "timeliness": 3, "communication": 4,
+             "value_for_money": 2, "would_rehire": True, "text": "Good.", "shared_with_contractor": True},
+        ],
+        "ended_reason": "Paused for the summer.",
+    }  # fmt: skip
+
+
+def with_people(contractors: list[dict], engagements: list[dict] | None = None) -> dict:
+    doc = minimal()
+    doc["tasks"] = [
+        {"ref": ref, "name": ref, "hours_per_month": 5, "effectiveness": 2, "business_value": 2, "recurring": True,
+         "status": "outsourced"}
+        for ref in ("t1", "t2")
+    ]  # fmt: skip
+    doc["contractors"] = contractors
+    if engagements is not None:
+        doc["engagements"] = engagements
+    return doc
+
+
+def test_every_contractor_and_engagement_field_comes_back_the_same(db):
+    doc = with_people([full_contractor(), {"ref": "bare", "kind": "individual", "name": "Bo", "stage": "prospect"}],
+                      [full_engagement()])  # fmt: skip
+    assert paths(doc) == []
+    ws = bundle_import_new(actor=Actor.cli(), document=doc, name="Tiny", owner=None).workspace
+    exported = bundle_export(workspace=ws)
+    assert exported["contractors"] == doc["contractors"]
+    assert exported["engagements"] == doc["engagements"]
+    assert exported["tasks"] == doc["tasks"]
+    ann = ws.contractor_set.get(ref="ann")
+    assert ann.skills == ["copywriting", "seo"] and ann.work_days == [1, 2, 6] and ann.tin_verified is True
+    assert ann.engagements.get().tasks.count() == 2
+
+
+def test_an_engagement_written_loosely_exports_in_the_canonical_form(db):
+    contractor = {"ref": "ann", "kind": "individual", "name": "Ann", "email": " Ann@Lee.Example ",
+                  "skills": ["  Web  Design", "web design"],
+                  "working_hours": {"timezone": "Europe/Lisbon", "start": "09:00", "end": "17:00"}}  # fmt: skip
+    engagement = {"ref": "e1", "contractor_ref": "ann", "title": "Site", "status": "active", "brief": {},
+                  "milestones": [], "rate": {"model": "fixed", "currency": "EUR", "amount": "100"}}  # fmt: skip
+    ws = bundle_import_new(actor=Actor.cli(), document=with_people([contractor], [engagement]), name="L", owner=None)
+    exported = bundle_export(workspace=ws.workspace)
+    assert exported["contractors"][0] == {
+        "ref": "ann", "kind": "individual", "name": "Ann", "email": "ann@lee.example",
+        "working_hours": {"timezone": "Europe/Lisbon", "start": "09:00", "end": "17:00", "days": [1, 2, 3, 4, 5]},
+        "skills": ["web design"], "stage": "prospect",
+    }  # fmt: skip
+    assert exported["engagements"][0] == {
+        "ref": "e1", "contractor_ref": "ann", "title": "Site", "kind": "project", "status": "active",
+        "rate": {"model": "fixed", "currency": "EUR", "amount": "100.00"},
+    }  # fmt: skip
+    again = bundle_import_new(actor=Actor.cli(), document=exported, name="M", owner=None).workspace
+    assert bundle_dumps(bundle_export(workspace=again)) == bundle_dumps(exported)
+
+
+def test_refs_that_point_nowhere_are_reported_with_their_paths():
+    engagement = full_engagement() | {"contractor_ref": "nobody", "task_refs": ["t1", "gone", "t2", "lost"]}
+    doc = with_people([full_contractor()], [engagement])
+    assert paths(doc) == [
+        ("$.engagements[0].contractor_ref", "no contractor in the bundle has the ref 'nobody'"),
+        ("$.engagements[0].task_refs[1]", "no task in the bundle has the ref 'gone'"),
+        ("$.engagements[0].task_refs[3]", "no task in the bundle has the ref 'lost'"),
+    ]
+
+
+def test_engagement_parts_this_version_cannot_store_are_refused_not_dropped():
+    engagement = full_engagement() | {
+        "brief": {"goals": "More readers"},
+        "milestones": [{"ref": "m1", "title": "Draft", "due_on": "2026-03-01", "amount": "100.00"}],
+        "check_ins": [],  # empty: nothing would be lost
+    }
+    errors = paths(with_people([full_contractor()], [engagement]))
+    assert [path for path, _ in errors] == ["$.engagements[0].brief", "$.engagements[0].milestones"]
+    assert errors[0][1] == (
+        "this version of Outsourcer cannot store an engagement's 'brief' yet; nothing was imported. "
+        "Remove it or use a version that supports it."
+    )
+
+
+def test_dates_out_of_order_and_what_the_directory_refuses_are_reported():
+    contractor = full_contractor() | {"email": "not an email", "skills": ["a\nb"]}
+    contractor["working_hours"] = {"timezone": "Europe/Lisbon", "start": "09:00", "end": "09:00"}
+    contractor["documents"][0]["expires_on"] = "2025-12-31"
+    del contractor["currency"]
+    engagement = full_engagement() | {"end_on": "2026-01-31"}
+    engagement["rate"] = {"model": "commission", "currency": "EUR", "weekly_hour_cap": 12.345}
+    assert paths(with_people([contractor], [engagement])) == [
+        ("$.contractors[0].currency", "say which currency the hourly rate is in"),
+        ("$.contractors[0].documents[0].expires_on", "expires before it was signed (2026-01-05)"),
+        ("$.contractors[0].email", '"not an email" is not an email address'),
+        ("$.contractors[0].skills[0]", "a skill is one line of text"),
+        ("$.contractors[0].working_hours.end", "the working day must end at another time than it starts"),
+        ("$.engagements[0].end_on", "ends before it starts (2026-02-01)"),
+        ("$.engagements[0].rate.commission_percent", "a commission needs its percentage"),
+        ("$.engagements[0].rate.weekly_hour_cap", "use at most two decimals"),
+    ]
+
+
+def test_possible_duplicate_contractors_are_pointed_out(db, tmp_path, capsys):
+    people = [
+        {"ref": "ann-1", "kind": "individual", "name": "Ann Lee", "email": "ann@lee.example"},
+        {"ref": "ann-2", "kind": "individual", "name": "Anne Lee"},
+        {"ref": "bo", "kind": "individual", "name": "Bo Chan", "email": "ANN@lee.example"},
+        {"ref": "cy", "kind": "individual", "name": "Cyrus Vance"},
+    ]
+    result = bundle_import_new(actor=Actor.cli(), document=with_people(people), name="D", owner=None)
+    assert result.warnings == [
+        "Ann Lee (ann-1) and Anne Lee (ann-2) may be the same contractor (a name 93% alike).",
+        "Ann Lee (ann-1) and Bo Chan (bo) may be the same contractor (the same email address: ann@lee.example).",
+    ]
+    assert result.as_dict()["warnings"] == result.warnings
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(with_people(people)))
+    call_command("import_bundle", str(path), "--workspace", "D2")
+    out = capsys.readouterr().out
+    assert "Warning: Ann Lee (ann-1) and Anne Lee (ann-2) may be the same contractor (a name 93% alike)." in out
+
+
+def test_the_web_import_shows_possible_duplicates(personas: Personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    people = [
+        {"ref": "a", "kind": "individual", "name": "Ann Lee"},
+        {"ref": "b", "kind": "individual", "name": "Anne Lee"},
+    ]
+    upload = SimpleUploadedFile("b.json", json.dumps(with_people(people)).encode())
+    client = login_client(personas.owner)
+    response = client.post(f"/w/{personas.workspace.uuid}/bundle/", {"file": upload}, follow=True)
+    body = response.content.decode()
+    assert "Ann Lee (a) and Anne Lee (b) may be the same contractor (a name 93% alike)." in body
+    assert "message--warning" in body
+
+
+def test_a_workspace_with_contractors_is_replaced_only_when_asked(
+    personas: Personas, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outsourcer.bundles.services import BundleConflict
+    from outsourcer.contractors.models import Contractor, Document
+    from outsourcer.contractors.services import document_attach_file
+    from outsourcer.engagements.models import Engagement
+    from tests.factories import ContractorFactory, DocumentFactory, EngagementFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    ws = personas.workspace
+    old = ContractorFactory(workspace=ws, ref="old")
+    EngagementFactory(contractor=old, ref="old-work")
+    document = DocumentFactory(contractor=old)
+    upload = SimpleUploadedFile("w9.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    stored = document_attach_file(actor=Actor.cli(), document=document, upload=upload).file.name
+    assert (tmp_path / stored).exists()
+    doc = with_people([full_contractor()], [full_engagement()])
+    with pytest.raises(BundleConflict):
+        bundle_import_into(actor=Actor.cli(), document=doc, workspace=ws, replace=False)
+    assert Contractor.objects.filter(workspace=ws).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle_import_into(actor=Actor.cli(), document=doc, workspace=ws, replace=True)
+    assert list(Contractor.objects.filter(workspace=ws).values_list("ref", flat=True)) == ["ann"]
+    assert list(Engagement.objects.filter(workspace=ws).values_list("ref", flat=True)) == ["e1"]
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not (tmp_path / stored).exists()  # the old upload went with its document

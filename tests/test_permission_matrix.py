@@ -49,6 +49,42 @@ API_BODIES: dict[tuple[str, str], dict] = {
     },
     ("POST", "/workspaces/{ws}/findings/{finding}/dismiss"): {"reason": "We keep this in-house on purpose."},
     ("POST", "/workspaces/{ws}/findings/{finding}/reopen"): {},
+    ("POST", "/workspaces/{ws}/contractors"): {
+        "name": "Matrix Contractor",
+        "email": "matrix@example.test",
+        "working_hours": {"timezone": "Europe/Berlin", "start": "09:00", "end": "17:00"},
+        "skills": ["design"],
+        "hourly_rate": "40.00",
+        "currency": "EUR",
+    },
+    ("PATCH", "/workspaces/{ws}/contractors/{contractor}"): {
+        "hourly_rate": "50.00",
+        "skills": ["bookkeeping", "payroll"],
+    },
+    ("POST", "/workspaces/{ws}/contractors/{contractor}/stage"): {"stage": "trial"},
+    ("POST", "/workspaces/{ws}/contractors/{contractor}/references"): {
+        "name": "Dana Reference",
+        "checked_on": "2026-11-02",
+        "outcome": "positive",
+    },
+    ("POST", "/workspaces/{ws}/contractors/{contractor}/interviews"): {
+        "held_on": "2026-11-03",
+        "scores": {"skills": 4},
+    },
+    ("POST", "/workspaces/{ws}/contractors/{contractor}/documents"): {"kind": "nda", "signed_on": "2026-11-05"},
+    ("POST", "/workspaces/{ws}/contractors/{contractor}/red-flags"): {"kind": "other", "noted_on": "2026-11-04"},
+    ("PATCH", "/workspaces/{ws}/references/{reference}"): {"outcome": "mixed"},
+    ("PATCH", "/workspaces/{ws}/interviews/{interview}"): {"scores": {"reliability": 5}},
+    ("PATCH", "/workspaces/{ws}/documents/{document}"): {"expires_on": "2027-01-10"},
+    ("PATCH", "/workspaces/{ws}/red-flags/{red_flag}"): {"resolved": True},
+    ("POST", "/workspaces/{ws}/contractors/{contractor}/trials"): {
+        "title": "Matrix trial",
+        "start_on": "2026-12-01",
+        "end_on": "2026-12-14",
+        "budget": "300",
+    },
+    ("POST", "/workspaces/{ws}/trials/{engagement}/finish"): {"passed": True, "overall": 4, "on": "2026-12-15"},
+    ("PUT", "/workspaces/{ws}/scorecard-weights"): {"references": 2, "interviews": 2, "trial": 4, "ratings": 3},
 }
 
 

@@ -110,6 +110,27 @@ def _record_maker(factory_class: Any) -> SampleMaker:
     return make
 
 
+SAMPLE_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _sample_document(workspace: Workspace, user: User) -> str:
+    """A document with a stored copy, so that its download page answers (one shared file, written once)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = "documents/sample-for-url-tests.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(SAMPLE_PDF))
+    document = DocumentFactory(
+        contractor=ContractorFactory(workspace=workspace),
+        file=name,
+        file_name="sample.pdf",
+        content_type="application/pdf",
+        size=len(SAMPLE_PDF),
+    )
+    return str(document.uuid)
+
+
 def _sample_trial(workspace: Workspace, user: User) -> str:
     return str(EngagementFactory(contractor=ContractorFactory(workspace=workspace), kind="trial").uuid)
 
@@ -118,7 +139,7 @@ SAMPLES: dict[str, SampleMaker] = {
     "contractor": _sample_contractor,
     "reference": _record_maker(ReferenceCheckFactory),
     "interview": _record_maker(InterviewFactory),
-    "document": _record_maker(DocumentFactory),
+    "document": _sample_document,
     "red_flag": _record_maker(RedFlagFactory),
     "engagement": _sample_trial,
     "member": _sample_member,

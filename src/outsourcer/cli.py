@@ -27,6 +27,7 @@ PRODUCT_COMMANDS = [
     ("restore", "check a backup, then put it in place"),
     ("plan", "rank a time audit into an outsourcing plan: a CSV file (no database needed) or --workspace"),
     ("tasks", "the time audit of a workspace: list, add, import and export CSV"),
+    ("contractors", "the contractor directory: list, show, add, stage, trial"),
     ("check", "run the health check on a workspace and report its findings (exit 1 on --fail-on)"),
     ("rules", "print the health-check rule catalogue (Markdown with --markdown)"),
     ("scheduler", "enqueue the daily health check on a timer (started by serve)"),

@@ -22,7 +22,11 @@ from outsourcer.bundles.api import router as bundles_router
 from outsourcer.bundles.services import BundleConflict
 from outsourcer.bundles.validation import BundleInvalid
 from outsourcer.checks.api import router as checks_router
+from outsourcer.contractors.services import PossibleDuplicates
 from outsourcer.planning.api import router as planning_router
+from outsourcer.vetting.api import router as vetting_router
+from outsourcer.vetting.serialize import duplicate_dict
+from outsourcer.vetting.services import VettingIncomplete
 
 
 class OutsourcerAPI(NinjaAPI):
@@ -69,6 +73,7 @@ api.add_router("", audit_router)
 api.add_router("", bundles_router)
 api.add_router("", planning_router)
 api.add_router("", checks_router)
+api.add_router("", vetting_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
@@ -135,6 +140,16 @@ def _bundle_invalid(request: HttpRequest, exc: BundleInvalid) -> HttpResponse:
 @api.exception_handler(BundleConflict)
 def _bundle_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 409, str(exc))
+
+
+@api.exception_handler(PossibleDuplicates)
+def _possible_duplicates(request: HttpRequest, exc: PossibleDuplicates) -> HttpResponse:
+    return _error(request, 409, str(exc), matches=[duplicate_dict(m) for m in exc.matches])
+
+
+@api.exception_handler(VettingIncomplete)
+def _vetting_incomplete(request: HttpRequest, exc: VettingIncomplete) -> HttpResponse:
+    return _error(request, 409, str(exc), missing=list(exc.gaps))
 
 
 @api.exception_handler(HttpError)

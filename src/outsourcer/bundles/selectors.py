@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
+
 from outsourcer.accounts.models import Workspace
 from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION
+from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
+from outsourcer.contractors.selectors import contractor_detail
+from outsourcer.engagements.models import Engagement, Rating
 from outsourcer.planning.models import Task
 
 
@@ -62,7 +68,137 @@ def task_item(task: Task) -> dict[str, Any]:
     return item
 
 
+def _set(item: dict[str, Any], key: str, value: Any) -> None:
+    """Write an optional field only when it holds something: no empty strings, no nulls."""
+    if value is not None and value != "":
+        item[key] = value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _dated(day: dt.date | None, *rest: Any) -> tuple[Any, ...]:
+    """A stable order for records, the same on every database: by date, undated last, then the rest."""
+    return (day is None, day or dt.date.min, *rest)
+
+
+def reference_item(ref: ReferenceCheck) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": ref.name}
+    for key in ("contact", "relationship", "checked_on", "outcome", "met_deadlines", "notes"):
+        _set(item, key, getattr(ref, key))
+    return item
+
+
+def interview_item(interview: Interview) -> dict[str, Any]:
+    item: dict[str, Any] = {"held_on": interview.held_on.isoformat()}
+    _set(item, "interviewer", interview.interviewer)
+    _set(item, "medium", interview.medium)
+    if interview.scores:
+        item["scores"] = interview.scores
+    item["identity_verified"] = interview.identity_verified
+    _set(item, "notes", interview.notes)
+    return item
+
+
+def document_item(document: Document) -> dict[str, Any]:
+    item: dict[str, Any] = {"kind": document.kind}
+    for key in ("title", "signed_on", "expires_on"):
+        _set(item, key, getattr(document, key))
+    return item
+
+
+def red_flag_item(flag: RedFlag) -> dict[str, Any]:
+    item: dict[str, Any] = {"kind": flag.kind, "noted_on": flag.noted_on.isoformat()}
+    _set(item, "notes", flag.notes)
+    item["resolved"] = flag.resolved
+    return item
+
+
+def contractor_item(contractor: Contractor) -> dict[str, Any]:
+    """A contractor with its records (prefetched, see `contractor_detail`); document files stay out."""
+    c = contractor
+    item: dict[str, Any] = {"ref": c.ref, "kind": c.kind, "name": c.name}
+    for key in ("email", "country", "region"):
+        _set(item, key, getattr(c, key))
+    if c.has_hours:
+        assert c.work_start is not None and c.work_end is not None
+        item["working_hours"] = {
+            "timezone": c.time_zone,
+            "start": c.work_start.strftime("%H:%M"),
+            "end": c.work_end.strftime("%H:%M"),
+            "days": c.working_days,
+        }
+    if c.skills:
+        item["skills"] = c.skills
+    if c.hourly_rate is not None:
+        item["hourly_rate"] = _money(c.hourly_rate)
+    _set(item, "currency", c.currency)
+    item["stage"] = c.stage
+    _set(item, "source", c.source)
+    tax: dict[str, Any] = {}
+    for key in ("us_person", "entity_type", "legal_services", "tin_verified", "works_in_us"):
+        _set(tax, key, getattr(c, key))
+    if tax:
+        item["tax"] = tax
+    references = sorted(c.referencecheck_set.all(), key=lambda r: _dated(r.checked_on, r.name, r.pk))
+    interviews = sorted(c.interview_set.all(), key=lambda i: (i.held_on, i.pk))
+    documents = sorted(c.document_set.all(), key=lambda d: (d.kind, *_dated(d.signed_on, d.title, d.pk)))
+    flags = sorted(c.redflag_set.all(), key=lambda f: (f.noted_on, f.pk))
+    for key, records, make in (
+        ("references", references, reference_item),
+        ("interviews", interviews, interview_item),
+        ("documents", documents, document_item),
+        ("red_flags", flags, red_flag_item),
+    ):
+        if records:
+            item[key] = [make(record) for record in records]  # type: ignore[operator]
+    _set(item, "notes", c.notes)
+    return item
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    return None if value is None else _hours(value)
+
+
+def rating_item(rating: Rating) -> dict[str, Any]:
+    item: dict[str, Any] = {"on": rating.on.isoformat(), "overall": rating.overall}
+    for key in ("quality", "timeliness", "communication", "value_for_money", "would_rehire", "text"):
+        _set(item, key, getattr(rating, key))
+    item["shared_with_contractor"] = rating.shared_with_contractor
+    return item
+
+
+def engagement_item(engagement: Engagement) -> dict[str, Any]:
+    """An engagement with its task refs and ratings (prefetched); its contractor as `contractor_ref`."""
+    e = engagement
+    item: dict[str, Any] = {
+        "ref": e.ref,
+        "contractor_ref": e.contractor.ref,
+        "title": e.title,
+        "kind": e.kind,
+        "status": e.status,
+    }
+    task_refs = sorted(t.ref for t in e.tasks.all())
+    if task_refs:
+        item["task_refs"] = task_refs
+    for key in ("start_on", "end_on", "work_location"):
+        _set(item, key, getattr(e, key))
+    rate: dict[str, Any] = {"model": e.rate_model, "currency": e.rate_currency}
+    if e.rate_amount is not None:
+        rate["amount"] = _money(e.rate_amount)
+    for key in ("weekly_hour_cap", "retainer_included_hours", "commission_percent"):
+        _set(rate, key, _number(getattr(e, key)))
+    _set(rate, "commission_base", e.commission_base)
+    item["rate"] = rate
+    if e.budget_cap is not None:
+        item["budget_cap"] = _money(e.budget_cap)
+    _set(item, "payment_terms_days", e.payment_terms_days)
+    ratings = sorted(e.ratings.all(), key=lambda r: (r.on, r.pk))
+    if ratings:
+        item["ratings"] = [rating_item(r) for r in ratings]
+    _set(item, "ended_reason", e.ended_reason)
+    return item
+
+
 def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
+    """The whole workspace as a bundle, in a fixed number of queries however much it holds."""
     document: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
@@ -71,6 +207,17 @@ def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     tasks = [task_item(t) for t in Task.objects.filter(workspace=workspace).order_by("ref")]
     if tasks:
         document["tasks"] = tasks
+    contractors = [contractor_item(c) for c in contractor_detail(workspace=workspace).order_by("ref")]
+    if contractors:
+        document["contractors"] = contractors
+    engagements = (
+        Engagement.objects.filter(workspace=workspace)
+        .select_related("contractor")
+        .prefetch_related(Prefetch("tasks", queryset=Task.objects.only("pk", "ref")), "ratings")
+        .order_by("ref")
+    )
+    if engagements:
+        document["engagements"] = [engagement_item(e) for e in engagements]
     return document
 
 
@@ -80,4 +227,8 @@ def bundle_dumps(document: dict[str, Any]) -> str:
 
 def workspace_holds_data(*, workspace: Workspace) -> bool:
     """Whether the workspace has rows in any section besides its own settings."""
-    return Task.objects.filter(workspace=workspace).exists()
+    return (
+        Task.objects.filter(workspace=workspace).exists()
+        or Contractor.objects.filter(workspace=workspace).exists()
+        or Engagement.objects.filter(workspace=workspace).exists()
+    )

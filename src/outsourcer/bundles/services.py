@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from outsourcer.accounts.models import Role, User, Workspace
@@ -19,8 +21,15 @@ from outsourcer.bundles.selectors import workspace_holds_data
 from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate
 from outsourcer.checks.models import CheckRun
 from outsourcer.checks.tasks import run_check
+from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck, Stage
+from outsourcer.contractors.selectors import duplicates_among
 from outsourcer.core.actor import Actor
+from outsourcer.engagements.models import Engagement, Kind, Rating
 from outsourcer.planning.models import Task, TaskStatus
+
+# Comparing every pair costs n^2 fuzzy matches (about a second for 500 contractors): past this many
+# the scan is skipped, and the import says so.
+DUPLICATE_SCAN_LIMIT = 500
 
 
 class BundleConflict(Exception):
@@ -32,6 +41,8 @@ class ImportResult:
     workspace: Workspace
     created: bool
     counts: dict[str, int]
+    # What was imported but deserves a look, e.g. contractors that may be the same person.
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +51,7 @@ class ImportResult:
             "id": str(self.workspace.uuid),
             "created": self.created,
             "counts": self.counts,
+            "warnings": self.warnings,
         }
 
 
@@ -83,12 +95,214 @@ def task_fields(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _store_sections(*, workspace: Workspace, document: dict[str, Any]) -> None:
-    """Replace the workspace's rows with the bundle's, section by section, inside the caller's transaction."""
+def _decimal(value: Any) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def contractor_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's `contractor` as the fields `Contractor` stores (its records aside)."""
+    hours = item.get("working_hours")
+    tax = item.get("tax") or {}
+    return {
+        "ref": item["ref"],
+        "kind": item["kind"],
+        "name": item["name"],
+        "email": item.get("email", "").strip().lower(),  # as the directory stores it
+        "country": item.get("country", ""),
+        "region": item.get("region", ""),
+        "time_zone": hours["timezone"] if hours else "",
+        "work_start": parse_hhmm(hours["start"]) if hours else None,
+        "work_end": parse_hhmm(hours["end"]) if hours else None,
+        "work_days": sorted(hours.get("days") or [1, 2, 3, 4, 5]) if hours else [],
+        "skills_text": Contractor.skills_to_text(item.get("skills") or []),
+        "hourly_rate": _decimal(item.get("hourly_rate")),
+        "currency": item.get("currency", ""),
+        "stage": item.get("stage", Stage.PROSPECT),
+        "source": item.get("source", ""),
+        "notes": item.get("notes", ""),
+        "us_person": tax.get("us_person"),
+        "entity_type": tax.get("entity_type", ""),
+        "legal_services": tax.get("legal_services"),
+        "tin_verified": tax.get("tin_verified"),
+        "works_in_us": tax.get("works_in_us"),
+    }
+
+
+def reference_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": item["name"],
+        "contact": item.get("contact", ""),
+        "relationship": item.get("relationship", ""),
+        "checked_on": _day(item.get("checked_on")),
+        "outcome": item.get("outcome", ""),
+        "met_deadlines": item.get("met_deadlines"),
+        "notes": item.get("notes", ""),
+    }
+
+
+def interview_fields(item: dict[str, Any]) -> dict[str, Any]:
+    scores = item.get("scores") or {}
+    return {
+        "held_on": _day(item["held_on"]),
+        "interviewer": item.get("interviewer", ""),
+        "medium": item.get("medium", ""),
+        **{f"score_{name}": scores.get(name) for name in Interview.SCORES},
+        "identity_verified": item.get("identity_verified", False),
+        "notes": item.get("notes", ""),
+    }
+
+
+def document_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """A document's metadata; its file is not part of a bundle."""
+    return {
+        "kind": item["kind"],
+        "title": item.get("title", ""),
+        "signed_on": _day(item.get("signed_on")),
+        "expires_on": _day(item.get("expires_on")),
+    }
+
+
+def red_flag_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": item["kind"],
+        "noted_on": _day(item["noted_on"]),
+        "notes": item.get("notes", ""),
+        "resolved": item.get("resolved", False),
+    }
+
+
+def engagement_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's `engagement` as the fields `Engagement` stores (its contractor, tasks and ratings aside)."""
+    rate = item["rate"]
+    return {
+        "ref": item["ref"],
+        "title": item["title"],
+        "kind": item.get("kind", Kind.PROJECT),
+        "status": item["status"],
+        "start_on": _day(item.get("start_on")),
+        "end_on": _day(item.get("end_on")),
+        "work_location": item.get("work_location", ""),
+        "rate_model": rate["model"],
+        "rate_currency": rate["currency"],
+        "rate_amount": _decimal(rate.get("amount")),
+        "weekly_hour_cap": _decimal(rate.get("weekly_hour_cap")),
+        "retainer_included_hours": _decimal(rate.get("retainer_included_hours")),
+        "commission_percent": _decimal(rate.get("commission_percent")),
+        "commission_base": rate.get("commission_base", ""),
+        "budget_cap": _decimal(item.get("budget_cap")),
+        "payment_terms_days": item.get("payment_terms_days"),
+        "ended_reason": item.get("ended_reason", ""),
+    }
+
+
+def rating_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "on": _day(item["on"]),
+        "overall": item["overall"],
+        **{name: item.get(name) for name in ("quality", "timeliness", "communication", "value_for_money")},
+        "would_rehire": item.get("would_rehire"),
+        "text": item.get("text", ""),
+        "shared_with_contractor": item.get("shared_with_contractor", False),
+    }
+
+
+RECORDS: tuple[tuple[str, type[Any], Any], ...] = (
+    ("references", ReferenceCheck, reference_fields),
+    ("interviews", Interview, interview_fields),
+    ("documents", Document, document_fields),
+    ("red_flags", RedFlag, red_flag_fields),
+)
+
+
+def _clear(workspace: Workspace) -> None:
+    """Remove the rows a bundle replaces; uploaded document files go once the import has landed."""
+    files = list(Document.objects.filter(workspace=workspace).exclude(file="").values_list("file", flat=True))
+
+    def delete_files() -> None:
+        for name in files:
+            default_storage.delete(name)
+
+    if files:
+        transaction.on_commit(delete_files)
+    Engagement.objects.filter(workspace=workspace).delete()  # their ratings and task links with them
+    Contractor.objects.filter(workspace=workspace).delete()  # their records with them
     Task.objects.filter(workspace=workspace).delete()
-    Task.objects.bulk_create(
+
+
+def possible_duplicates(contractors: list[Contractor]) -> list[str]:
+    """Pairs of the bundle's contractors that may be the same, as the directory judges on adding one."""
+    if len(contractors) > DUPLICATE_SCAN_LIMIT:
+        return [
+            f"The {len(contractors)} contractors were not compared with each other for possible duplicates: "
+            f"more than {DUPLICATE_SCAN_LIMIT} take too long to compare pair by pair."
+        ]
+    warnings = []
+    for i, contractor in enumerate(contractors):
+        for match in duplicates_among(name=contractor.name, email=contractor.email, candidates=contractors[:i]):
+            other = match.contractor
+            reason = match.reason.split(" (", 1)[0]  # the reason names the other contractor; we name both
+            if "email" in reason:
+                reason = f"{reason}: {other.email}"
+            warnings.append(
+                f"{other.name} ({other.ref}) and {contractor.name} ({contractor.ref}) may be the same contractor "
+                f"({reason})."
+            )
+    return warnings
+
+
+def _store_sections(*, workspace: Workspace, document: dict[str, Any]) -> list[str]:
+    """Replace the workspace's rows with the bundle's, section by section, inside the caller's transaction.
+
+    Returns the warnings worth showing (possible duplicate contractors).
+    """
+    _clear(workspace)
+    tasks = Task.objects.bulk_create(
         [Task(workspace=workspace, **task_fields(item)) for item in document.get("tasks") or []], batch_size=1000
     )
+    items = document.get("contractors") or []
+    contractors = [Contractor(workspace=workspace, **contractor_fields(item)) for item in items]
+    warnings = possible_duplicates(contractors)
+    Contractor.objects.bulk_create(contractors, batch_size=1000)
+    for key, model, fields in RECORDS:
+        model.objects.bulk_create(
+            [
+                model(workspace=workspace, contractor=contractor, **fields(record))
+                for contractor, item in zip(contractors, items, strict=True)
+                for record in item.get(key) or []
+            ],
+            batch_size=1000,
+        )
+    by_ref = {c.ref: c for c in contractors}
+    items = document.get("engagements") or []
+    engagements = Engagement.objects.bulk_create(
+        [
+            Engagement(workspace=workspace, contractor=by_ref[item["contractor_ref"]], **engagement_fields(item))
+            for item in items
+        ],
+        batch_size=1000,
+    )
+    task_pk = {t.ref: t.pk for t in tasks}
+    Engagement.tasks.through.objects.bulk_create(
+        [
+            Engagement.tasks.through(engagement_id=engagement.pk, task_id=task_pk[ref])
+            for engagement, item in zip(engagements, items, strict=True)
+            for ref in item.get("task_refs") or []
+        ],
+        batch_size=1000,
+    )
+    Rating.objects.bulk_create(
+        [
+            Rating(workspace=workspace, engagement=engagement, **rating_fields(rating))
+            for engagement, item in zip(engagements, items, strict=True)
+            for rating in item.get("ratings") or []
+        ],
+        batch_size=1000,
+    )
+    return warnings
 
 
 def _check_after_commit(workspace: Workspace) -> None:
@@ -134,9 +348,9 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
     name = name.strip() or document["workspace"]["name"]
     with _model_errors_as_bundle_errors(), transaction.atomic():
         workspace = workspace_create(actor=actor, name=name, owner=owner, **workspace_fields(document["workspace"]))
-        _store_sections(workspace=workspace, document=document)
+        warnings = _store_sections(workspace=workspace, document=document)
         _check_after_commit(workspace)
-        result = ImportResult(workspace=workspace, created=True, counts=_counts(document))
+        result = ImportResult(workspace=workspace, created=True, counts=_counts(document), warnings=warnings)
         audit_record(
             actor=actor, action="bundle.import", obj=workspace, workspace=workspace, changes={"counts": result.counts}
         )
@@ -159,11 +373,11 @@ def bundle_import_into(
                 "(--replace on the command line) to go ahead."
             )
         workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
-        _store_sections(workspace=locked, document=document)
+        warnings = _store_sections(workspace=locked, document=document)
         _check_after_commit(locked)
         if owner is not None:
             membership_set(actor=actor, workspace=locked, user=owner, role=Role.OWNER)
-        result = ImportResult(workspace=locked, created=False, counts=_counts(document))
+        result = ImportResult(workspace=locked, created=False, counts=_counts(document), warnings=warnings)
         audit_record(
             actor=actor,
             action="bundle.import",

@@ -1,12 +1,14 @@
 """Validating a workspace bundle in full before anything is stored.
 
 First the JSON Schema (our public contract, `schema/bundle.schema.json`), then what a schema cannot
-say: IANA zones that exist, refs unique in their list, sections this version can store. Every
-problem is reported with its JSON path, so a user can fix a whole file in one pass.
+say: IANA zones that exist, refs unique in their list and pointing at items of the bundle, dates in
+order, sections (and engagement parts) this version can store. Every problem is reported with its
+JSON path, so a user can fix a whole file in one pass.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -25,8 +29,20 @@ BUNDLE_FORMAT = "outsourcer-bundle"
 BUNDLE_VERSION = 1
 
 # Sections this version stores. Each later stage of the cycle adds its own.
-SUPPORTED_SECTIONS: frozenset[str] = frozenset({"workspace", "tasks"})
+SUPPORTED_SECTIONS: frozenset[str] = frozenset({"workspace", "tasks", "contractors", "engagements"})
 ALL_SECTIONS = ("workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices", "risks")
+# Parts of an engagement the schema defines but this version has nowhere to keep yet: refused when
+# not empty, so nothing is silently dropped. The engagements stage stores them.
+ENGAGEMENT_UNSTORED = (
+    "brief", "communication", "agreement", "classification", "exit_plan", "access_grants", "milestones",
+    "time_entries", "check_ins", "customer_commitment_ref",
+)  # fmt: skip
+# Rate figures as the engagement stores them (two decimals) and their ceilings.
+RATE_NUMBERS = {
+    "weekly_hour_cap": Decimal(168),
+    "retainer_included_hours": Decimal("99999.99"),
+    "commission_percent": Decimal(100),
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -207,12 +223,142 @@ def _unsupported_sections(document: dict[str, Any]) -> list[BundleError]:
     return errors
 
 
+def _items(document: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a list section with their index; the schema reports anything else."""
+    found = document.get(section)
+    return [(i, item) for i, item in enumerate(found) if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None  # the schema's format check reports it
+
+
+def _unstored_engagement_parts(document: dict[str, Any]) -> list[BundleError]:
+    return [
+        BundleError(
+            json_path(["engagements", i, key]),
+            f"this version of Outsourcer cannot store an engagement's {key!r} yet; nothing was imported. "
+            "Remove it or use a version that supports it.",
+        )
+        for i, engagement in _items(document, "engagements")
+        for key in ENGAGEMENT_UNSTORED
+        if engagement.get(key) not in (None, "", [], {})
+    ]
+
+
+def _link_errors(document: dict[str, Any]) -> list[BundleError]:
+    """Every ref an engagement gives must name an item of this bundle."""
+    contractors = {c.get("ref") for _, c in _items(document, "contractors")}
+    tasks = {t.get("ref") for _, t in _items(document, "tasks")}
+    errors = []
+    for i, engagement in _items(document, "engagements"):
+        ref = engagement.get("contractor_ref")
+        if isinstance(ref, str) and ref not in contractors:
+            errors.append(
+                BundleError(
+                    json_path(["engagements", i, "contractor_ref"]), f"no contractor in the bundle has the ref {ref!r}"
+                )
+            )
+        task_refs = engagement.get("task_refs")
+        for j, task in enumerate(task_refs if isinstance(task_refs, list) else []):
+            if isinstance(task, str) and task not in tasks:
+                errors.append(
+                    BundleError(
+                        json_path(["engagements", i, "task_refs", j]), f"no task in the bundle has the ref {task!r}"
+                    )
+                )
+    return errors
+
+
+def _date_order_errors(document: dict[str, Any]) -> list[BundleError]:
+    errors = []
+    for i, engagement in _items(document, "engagements"):
+        start, end = _date(engagement.get("start_on")), _date(engagement.get("end_on"))
+        if start and end and end < start:
+            errors.append(BundleError(json_path(["engagements", i, "end_on"]), f"ends before it starts ({start})"))
+    for i, contractor in _items(document, "contractors"):
+        documents = contractor.get("documents")
+        for j, item in enumerate(documents if isinstance(documents, list) else []):
+            if not isinstance(item, dict):
+                continue
+            signed, expires = _date(item.get("signed_on")), _date(item.get("expires_on"))
+            if signed and expires and expires < signed:
+                errors.append(
+                    BundleError(
+                        json_path(["contractors", i, "documents", j, "expires_on"]),
+                        f"expires before it was signed ({signed})",
+                    )
+                )
+    return errors
+
+
+def _contractor_errors(document: dict[str, Any]) -> list[BundleError]:
+    """What the directory refuses and the schema cannot say, so an imported contractor stays editable."""
+    errors = []
+    for i, contractor in _items(document, "contractors"):
+        email = contractor.get("email")
+        if isinstance(email, str) and email:
+            try:
+                validate_email(email.strip())  # stored stripped, as the directory does
+            except ValidationError:
+                errors.append(
+                    BundleError(json_path(["contractors", i, "email"]), f"{_short(email)} is not an email address")
+                )
+        skills = contractor.get("skills")
+        for j, skill in enumerate(skills if isinstance(skills, list) else []):
+            if isinstance(skill, str) and any(ch in skill for ch in "\n\r\t"):
+                errors.append(BundleError(json_path(["contractors", i, "skills", j]), "a skill is one line of text"))
+        if contractor.get("hourly_rate") is not None and "currency" not in contractor:
+            errors.append(
+                BundleError(json_path(["contractors", i, "currency"]), "say which currency the hourly rate is in")
+            )
+        hours = contractor.get("working_hours")
+        if isinstance(hours, dict) and isinstance(hours.get("start"), str) and hours.get("start") == hours.get("end"):
+            errors.append(
+                BundleError(
+                    json_path(["contractors", i, "working_hours", "end"]),
+                    "the working day must end at another time than it starts",
+                )
+            )
+    return errors
+
+
+def _engagement_errors(document: dict[str, Any]) -> list[BundleError]:
+    errors = []
+    for i, engagement in _items(document, "engagements"):
+        rate = engagement.get("rate")
+        if not isinstance(rate, dict):
+            continue
+        for key, ceiling in RATE_NUMBERS.items():
+            value = rate.get(key)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            number = Decimal(str(value))
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2:
+                errors.append(BundleError(json_path(["engagements", i, "rate", key]), "use at most two decimals"))
+            elif number > ceiling:
+                errors.append(BundleError(json_path(["engagements", i, "rate", key]), f"must be at most {ceiling}"))
+        if rate.get("model") == "commission" and rate.get("commission_percent") is None:
+            errors.append(
+                BundleError(
+                    json_path(["engagements", i, "rate", "commission_percent"]), "a commission needs its percentage"
+                )
+            )
+    return errors
+
+
 def bundle_validate(document: Any) -> list[BundleError]:
     """Every problem in the document, sorted by path; an empty list means it can be imported."""
     errors = _schema_errors(document)
     if isinstance(document, dict):
         errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document) + _nul_errors(document, [])
-        errors += _unsupported_sections(document) + _task_errors(document)
+        errors += _unsupported_sections(document) + _task_errors(document) + _unstored_engagement_parts(document)
+        errors += _link_errors(document) + _date_order_errors(document) + _contractor_errors(document)
+        errors += _engagement_errors(document)
     return sorted(set(errors))
 
 

@@ -45,6 +45,8 @@ def bundle_page(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
             status = 409
         else:
             messages.success(request, f"Imported the bundle into {result.workspace.name}.")
+            for warning in result.warnings:
+                messages.warning(request, warning)
             return redirect("bundles:page", ws=access.workspace.uuid)
     context = {"form": form, "errors": errors, "holds_data": workspace_holds_data(workspace=access.workspace)}
     response = render_access(request, access, "bundles/bundle.html", context)
@@ -77,5 +79,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             errors = exc.errors
         else:
             messages.success(request, f"Created {result.workspace.name} from the bundle.")
+            for warning in result.warnings:
+                messages.warning(request, warning)
             return redirect("workspace:dashboard", ws=result.workspace.uuid)
     return render(request, "bundles/import_new.html", {"form": form, "errors": errors}, status=400 if errors else 200)

@@ -79,9 +79,99 @@ class CheckContext:
         # Only the columns rules read: on 10,000 tasks, building full rows cost most of a check.
         return list(
             task_list(workspace=self.workspace).only(
-                "uuid", "ref", "name", "hours_per_month", "effectiveness", "business_value", "knowledge", "status"
+                "uuid",
+                "ref",
+                "name",
+                "category",
+                "hours_per_month",
+                "effectiveness",
+                "business_value",
+                "knowledge",
+                "status",
             )
         )
+
+    @cached_property
+    def task_by_pk(self) -> dict[int, Any]:
+        return {task.pk: task for task in self.tasks}
+
+    # The vetting data: every loader is one query filtered by workspace (no `IN` list of ids, which
+    # would grow with the workspace), reading only the columns the rules use.
+
+    @cached_property
+    def contractors(self) -> dict[int, Any]:
+        """Contractors by primary key."""
+        from outsourcer.contractors.models import Contractor
+
+        rows = Contractor.objects.filter(workspace=self.workspace).only(
+            "uuid", "ref", "name", "stage", "skills_text", "time_zone", "work_start", "work_end", "work_days"
+        )
+        return {c.pk: c for c in rows.order_by("name", "ref")}
+
+    def _by_contractor(self, rows: Iterable[Any]) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = {}
+        for row in rows:
+            found.setdefault(row.contractor_id, []).append(row)
+        return found
+
+    @cached_property
+    def references(self) -> dict[int, list[Any]]:
+        """Reference checks by contractor, oldest first."""
+        from outsourcer.contractors.models import ReferenceCheck
+
+        rows = ReferenceCheck.objects.filter(workspace=self.workspace).only(
+            "contractor_id", "name", "checked_on", "outcome"
+        )
+        return self._by_contractor(rows.order_by("checked_on", "pk"))
+
+    @cached_property
+    def interviews(self) -> dict[int, list[Any]]:
+        from outsourcer.contractors.models import Interview
+
+        rows = Interview.objects.filter(workspace=self.workspace).only("contractor_id", "held_on", "identity_verified")
+        return self._by_contractor(rows.order_by("held_on", "pk"))
+
+    @cached_property
+    def open_red_flags(self) -> dict[int, list[Any]]:
+        """Unresolved red flags by contractor, oldest first."""
+        from outsourcer.contractors.models import RedFlag
+
+        rows = RedFlag.objects.filter(workspace=self.workspace, resolved=False).only(
+            "contractor_id", "kind", "noted_on"
+        )
+        return self._by_contractor(rows.order_by("noted_on", "pk"))
+
+    @cached_property
+    def engagements(self) -> list[Any]:
+        """Every engagement (trials too), by ref."""
+        from outsourcer.engagements.models import Engagement
+
+        return list(
+            Engagement.objects.filter(workspace=self.workspace)
+            .only("uuid", "ref", "title", "kind", "status", "contractor_id", "budget_cap", "rate_currency")
+            .order_by("ref")
+        )
+
+    @cached_property
+    def running_engagements(self) -> list[Any]:
+        """Engagements in progress: active or paused ("active" in the rules' sense)."""
+        from outsourcer.engagements.models import RUNNING
+
+        return [e for e in self.engagements if e.status in RUNNING]
+
+    @cached_property
+    def engagement_tasks(self) -> dict[int, list[Any]]:
+        """The tasks linked to each running engagement, from the tasks loaded above."""
+        from outsourcer.engagements.models import RUNNING, Engagement
+
+        links = Engagement.tasks.through.objects.filter(
+            engagement__workspace=self.workspace, engagement__status__in=RUNNING
+        ).order_by("engagement_id", "task_id")
+        found: dict[int, list[Any]] = {}
+        for engagement_id, task_id in links.values_list("engagement_id", "task_id"):
+            if task_id in self.task_by_pk:
+                found.setdefault(engagement_id, []).append(self.task_by_pk[task_id])
+        return found
 
 
 @dataclass(frozen=True)

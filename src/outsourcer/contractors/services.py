@@ -260,3 +260,23 @@ def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Do
             storage = document.file.storage
             transaction.on_commit(lambda: storage.delete(old))
     return document
+
+
+def document_save(
+    *, actor: Actor, contractor: Contractor, document: Document | None = None, data: dict[str, Any], upload: Any = None
+) -> Document:
+    """Add or change a document record and store its uploaded copy in one step.
+
+    A refused file (ValidationError on "file") undoes the whole step: no record without the file the
+    person meant to attach, and no change to an existing one.
+    """
+    if document is not None and document.contractor_id != contractor.pk:
+        raise ValidationError({"document": ["This document belongs to another contractor."]})
+    with transaction.atomic():
+        if document is None:
+            document = record_add(actor=actor, contractor=contractor, model=Document, data=data)
+        else:
+            document = record_update(actor=actor, record=document, data=data)
+        if upload is not None:
+            document_attach_file(actor=actor, document=document, upload=upload)
+    return document

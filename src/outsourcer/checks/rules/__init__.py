@@ -1,5 +1,5 @@
 """Importing this package registers every rule; one module per stage of the cycle."""
 
-from outsourcer.checks.rules import plan
+from outsourcer.checks.rules import plan, vet
 
-__all__ = ["plan"]
+__all__ = ["plan", "vet"]

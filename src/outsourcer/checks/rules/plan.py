@@ -114,3 +114,75 @@ def not_outsourcing_enough(ctx: CheckContext) -> Iterator[Hit]:
                     "hours_per_month": str(task.hours_per_month),
                 },
             )
+
+
+# Tasks this small are pieces of one person's month, not jobs for two.
+SMALL_TASK_HOURS = Decimal(20)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _words(name: str) -> str:
+    """A category or a skill as plain words: `social_media`, `Social-Media` and `social media` are alike."""
+    return " ".join(name.replace("_", " ").replace("-", " ").lower().split())
+
+
+@register(
+    id="plan/split-duties",
+    severity="info",
+    title="Small duties split between contractors",
+    checks=(
+        "Two or more active engagements with different contractors cover tasks of the same category, each of "
+        "those tasks under 20 hours a month, and one of those contractors lists the category among their skills "
+        "(underscores and hyphens read as spaces). The finding is about the category."
+    ),
+    why=(
+        "Splitting small duties between two people doubles the briefing, the check-ins and the invoices for the "
+        "same amount of work; one person who can do both learns your business faster and may offer a better rate "
+        "for more hours."
+    ),
+    fix=(
+        "Ask the contractor who lists the skill whether they have room for the other tasks of the category, and "
+        "move them over as the other engagement ends."
+    ),
+    source="seed 003 #4",
+)
+def split_duties(ctx: CheckContext) -> Iterator[Hit]:
+    # category -> contractor pk -> the small tasks of that category in their running engagements
+    split: dict[str, dict[int, list[Task]]] = {}
+    for engagement in ctx.running_engagements:
+        for task in ctx.engagement_tasks.get(engagement.pk, []):
+            if task.category and task.hours_per_month < SMALL_TASK_HOURS:
+                tasks = split.setdefault(task.category, {}).setdefault(engagement.contractor_id, [])
+                if task not in tasks:
+                    tasks.append(task)
+    for category in sorted(split):
+        by_contractor = split[category]
+        if len(by_contractor) < 2:
+            continue
+        words = _words(category)
+        people = sorted((ctx.contractors[pk] for pk in by_contractor), key=lambda c: (c.name, c.ref))
+        skilled = [c for c in people if words in {_words(s) for s in c.skills}]
+        if not skilled:
+            continue
+        shares = [(c, sorted(by_contractor[c.pk], key=lambda t: (t.name, t.ref))) for c in people]
+        parts = [
+            f"{c.name} ({'; '.join(f'{t.name}, {_hours(t.hours_per_month)} a month' for t in tasks)})"
+            for c, tasks in shares
+        ]
+        names = _and([c.name for c in skilled])
+        if len(skilled) == 1:
+            who = f"{names} lists {words} among their skills and could take it all"
+        else:
+            who = f"{names} list {words} among their skills; one of them could take it all"
+        label = words[:1].upper() + words[1:]
+        yield Hit(
+            subject=Subject(kind="category", uuid="", ref=category[:64], label=label),
+            message=f"{label} work is split between {_and(parts)}; {who}.",
+            facts={
+                "tasks": "; ".join(f"{t.ref} {t.hours_per_month} h ({c.ref})" for c, tasks in shares for t in tasks),
+                "skilled": ", ".join(c.ref for c in skilled),
+            },
+        )

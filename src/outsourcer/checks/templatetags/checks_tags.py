@@ -20,8 +20,10 @@ from outsourcer.core.timezones import today_in
 register = template.Library()
 
 # Where each kind of subject is shown: URL name and the name of its UUID argument. Later stages add theirs.
+# Engagements and categories have no page of their own yet: their findings name the contractor.
 SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "task": ("planning:task_edit", "task"),
+    "contractor": ("vetting:contractor", "contractor"),
 }
 
 

@@ -96,3 +96,5 @@ class Command(BaseCommand):
             verb = "Created" if result.created else "Updated"
             counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
             self.stdout.write(self.style.SUCCESS(f"{verb} workspace {result.workspace.name} ({counts})."))
+            for warning in result.warnings:
+                self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
