@@ -12,3 +12,8 @@ TEST_REDIS_URL = os.environ.get("OUTSOURCER_TEST_REDIS_URL", "redis://127.0.0.1:
 if "django_rq" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # noqa: F405
 RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
+
+# Uploaded files of the test run go to a directory of their own, never into the checkout's data.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="outsourcer-test-media-")

@@ -466,7 +466,7 @@ def test_an_engagement_written_loosely_exports_in_the_canonical_form(db):
         "ref": "e1", "contractor_ref": "ann", "title": "Site", "kind": "project", "status": "active",
         "rate": {"model": "fixed", "currency": "EUR", "amount": "100.00"},
     }  # fmt: skip
-    again = bundle_import_new(actor=Actor.cli(), document=exported, name="M", owner=None).workspace
+    again = bundle_import_new(actor=Actor.cli(), document=exported, name="L", owner=None).workspace
     assert bundle_dumps(bundle_export(workspace=again)) == bundle_dumps(exported)
 
 

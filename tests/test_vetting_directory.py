@@ -168,7 +168,7 @@ def test_stage_counts_follow_the_other_filters(personas: Personas, pool):
             {"Ben Chicago", "Eve London"},
         ),
         ({"overlap": "30"}, "Ensure this value is less than or equal to 24.", EVERYONE),
-        ({"overlap": "lots"}, "Shared hours a day, at least: Enter a number.", EVERYONE),
+        ({"overlap": "lots"}, "Shared hours, at least: Enter a number.", EVERYONE),
         ({"stage": "hired"}, "Select a valid choice. hired is not one of the available choices.", EVERYONE),
         ({"standing": "great"}, "Select a valid choice. great is not one of the available choices.", EVERYONE),
         ({"task": "not-a-uuid"}, "Enter a valid UUID.", EVERYONE),

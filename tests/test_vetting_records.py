@@ -371,6 +371,7 @@ def test_approving_with_steps_missing_shows_them_and_a_reason_lets_it_through(pe
     assert url("reference_new", personas, contractor=contractor.uuid) in page
     assert url("trial_new", personas, contractor=contractor.uuid) in page
     assert 'name="override_reason"' in page and 'name="stage" value="approved"' in page
+    assert "Please check the form" not in page  # no reason asked for yet: nothing to correct
     contractor.refresh_from_db()
     assert contractor.stage == "vetting"
 
@@ -382,6 +383,19 @@ def test_approving_with_steps_missing_shows_them_and_a_reason_lets_it_through(pe
     assert "Rosa Díaz is now Approved, with vetting steps missing; the reason is kept." in message_after(
         client, personas
     )
+
+
+def test_the_gate_asks_again_when_the_reason_is_left_empty(personas: Personas, contractor: Contractor):
+    response = login_client(personas.owner).post(
+        url("contractor_stage", personas, contractor=contractor.uuid),
+        {"stage": "approved", "override_reason": "  ", "confirm": "1"},
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "None of the three vetting steps is done yet." in page
+    assert "Why approve anyway: Say why you approve with these steps missing." in page
+    contractor.refresh_from_db()
+    assert contractor.stage == "vetting"
 
 
 def test_an_unresolved_red_flag_stops_approval_even_with_a_reason(personas: Personas, contractor: Contractor):

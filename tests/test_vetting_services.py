@@ -154,6 +154,9 @@ def test_an_unresolved_red_flag_blocks_approval_even_with_a_reason(db):
     flag.resolved = True
     flag.save()
     contractor_set_stage(actor=ACTOR, contractor=c, stage="approved", override_reason="Trust me")
+    RedFlagFactory(contractor=c, kind="copied_work")
+    with pytest.raises(ValidationError):  # nor raised from approved to preferred
+        contractor_set_stage(actor=ACTOR, contractor=c, stage="preferred")
 
 
 # --- Trials and the scorecard ---------------------------------------------------------------------

@@ -141,14 +141,14 @@ def contractor_item(contractor: Contractor) -> dict[str, Any]:
     interviews = sorted(c.interview_set.all(), key=lambda i: (i.held_on, i.pk))
     documents = sorted(c.document_set.all(), key=lambda d: (d.kind, *_dated(d.signed_on, d.title, d.pk)))
     flags = sorted(c.redflag_set.all(), key=lambda f: (f.noted_on, f.pk))
-    for key, records, make in (
-        ("references", references, reference_item),
-        ("interviews", interviews, interview_item),
-        ("documents", documents, document_item),
-        ("red_flags", flags, red_flag_item),
-    ):
-        if records:
-            item[key] = [make(record) for record in records]  # type: ignore[operator]
+    if references:
+        item["references"] = [reference_item(r) for r in references]
+    if interviews:
+        item["interviews"] = [interview_item(i) for i in interviews]
+    if documents:
+        item["documents"] = [document_item(d) for d in documents]
+    if flags:
+        item["red_flags"] = [red_flag_item(f) for f in flags]
     _set(item, "notes", c.notes)
     return item
 

@@ -94,7 +94,7 @@ class Change:
     x: str
     day: dt.date
     text: str  # e.g. "from Mon 30 Mar: 6 h ahead (was 5 h ahead)"
-    short: str  # e.g. "6 h ahead"
+    short: str  # e.g. "Berlin 6 h ahead"
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class Timeline:
     plot_right: int
     plot_left: int = LEFT
     bar_width: int = BAR
+    start_label: str = ""  # the time difference on the first day, when a change does not crowd it
 
     @property
     def summary(self) -> str:
@@ -143,6 +144,7 @@ def overlap_timeline(
     if not days:
         return None
     local = zoneinfo.ZoneInfo(workspace_zone)
+    city = contractor_zone.rsplit("/", 1)[-1].replace("_", " ")  # "Europe/Berlin" -> "Berlin"
     worst = min(days, key=lambda d: (d.minutes, d.day))
     top_minutes = max([window_minutes, 60, *(d.minutes for d in days)])
     scale = PLOT / top_minutes
@@ -161,7 +163,7 @@ def overlap_timeline(
                     day=found.day,
                     text=f"from {day_label(found.day)}: {difference_text(difference)} "
                     f"(was {difference_text(previous)})",
-                    short=difference_text(difference),
+                    short=f"{city} {difference_text(difference)}",
                 )
             )
         previous = difference
@@ -181,6 +183,7 @@ def overlap_timeline(
                 month=f"{found.day:%b}" if new_month else "",
             )
         )
+    first_change = min((i for i, b in enumerate(bars) if changes and b.day == changes[0].day), default=len(bars))
     step_minutes = 120 if top_minutes > 360 else 60
     ticks = [Tick(y=_n(plot_bottom - m * scale), label=f"{m // 60} h") for m in range(0, top_minutes + 1, step_minutes)]
     return Timeline(
@@ -195,6 +198,7 @@ def overlap_timeline(
         plot_top=TOP,
         plot_bottom=plot_bottom,
         plot_right=LEFT + len(days) * STEP,
+        start_label=f"{city} {bars[0].difference}" if changes and first_change >= 4 else "",
     )
 
 

@@ -63,7 +63,7 @@ class DirectoryFilterForm(forms.Form):
         if self.is_bound:  # shown as it is filtered on, so "Bookkeeping" selects "bookkeeping"
             self.data = {**self.data.dict(), "skill": asked} if isinstance(self.data, QueryDict) else self.data
         if asked and asked not in skills:
-            choices.append((asked, f"{asked} (nobody lists it yet)"))
+            choices.append((asked, asked))
         self.fields["skill"].widget.choices = choices
 
     def clean_skill(self) -> str:
@@ -111,7 +111,12 @@ class ContractorForm(forms.Form):
         "tin_verified", "works_in_us",
     )  # fmt: skip
 
-    kind = forms.ChoiceField(choices=Contractor.Kind.choices, initial=Contractor.Kind.INDIVIDUAL, label="Kind")
+    kind = forms.ChoiceField(
+        choices=Contractor.Kind.choices,
+        initial=Contractor.Kind.INDIVIDUAL,
+        label="Kind",
+        help_text="An agency is a firm that puts its own people on your work.",
+    )
     name = forms.CharField(max_length=200, label="Name", help_text="A person's full name, or the agency's.")
     email = forms.EmailField(
         max_length=254,
@@ -132,7 +137,10 @@ class ContractorForm(forms.Form):
         help_text="Where they work. With the hours below, it gives the daily overlap with your own hours.",
     )
     work_start = forms.TimeField(
-        label="Starts work at", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label="Starts work at",
+        required=False,
+        help_text="In their own time zone.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     work_end = forms.TimeField(
         label="Stops work at",
@@ -153,7 +161,7 @@ class ContractorForm(forms.Form):
         required=False,
         help_text="Separated by commas, e.g. bookkeeping, xero, payroll. The plan's task categories match these.",
     )
-    hourly_rate = _rate_field("Hourly rate")
+    hourly_rate = _rate_field("Hourly rate", help_text="What they charge per hour, before any platform fee.")
     currency = UpperCodeField(
         max_length=3,
         required=False,
@@ -166,11 +174,14 @@ class ContractorForm(forms.Form):
     notes = forms.CharField(max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     us_person = _yes_no("US person for tax", "A US citizen, resident or company: they give you a W-9, others a W-8.")
     entity_type = forms.ChoiceField(
-        choices=[("", "Not known"), *EntityType.choices], required=False, label="Entity type"
+        choices=[("", "Not known"), *EntityType.choices],
+        required=False,
+        label="Entity type",
+        help_text="As on their tax form: it decides which form (W-9, W-8BEN or W-8BEN-E) applies.",
     )
     legal_services = _yes_no("Provides legal services", "Payments for legal services are reported whatever the form.")
-    tin_verified = _yes_no("Tax ID verified")
-    works_in_us = _yes_no("Works from inside the US")
+    tin_verified = _yes_no("Tax ID verified", "Checked against the tax office, e.g. with the IRS TIN matching service.")
+    works_in_us = _yes_no("Works from inside the US", "Work done inside the US is US-source income, whoever does it.")
     ref = forms.CharField(
         max_length=64,
         required=False,

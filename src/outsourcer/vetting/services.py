@@ -39,13 +39,15 @@ def contractor_set_stage(*, actor: Actor, contractor: Contractor, stage: str, ov
     with transaction.atomic():
         locked = Contractor.objects.select_for_update().get(pk=contractor.pk)
         changes: dict[str, Any] = {}
-        if stage in TRUSTED_STAGES and locked.stage not in TRUSTED_STAGES:
+        if stage in TRUSTED_STAGES and stage != locked.stage:
+            # Approved to preferred too: trust is never raised past an open red flag.
             flags = open_red_flags(contractor=locked)
             if flags:
                 kinds = ", ".join(f.get_kind_display().lower() for f in flags)
                 raise ValidationError(
                     {"stage": [f"Resolve the red flag(s) first ({kinds}): a flagged contractor cannot be approved."]}
                 )
+        if stage in TRUSTED_STAGES and locked.stage not in TRUSTED_STAGES:
             gaps = vetting_gaps(contractor=locked)
             if gaps and not reason:
                 raise VettingIncomplete(gaps)

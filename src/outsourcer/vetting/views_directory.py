@@ -88,7 +88,8 @@ class DirectoryRow:
 @workspace_view(get="read")
 def directory(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     ws = access.workspace
-    filters = DirectoryFilterForm(request.GET or None, skills=directory_selectors.contractor_skills(workspace=ws))
+    skills = directory_selectors.contractor_skills(workspace=ws)
+    filters = DirectoryFilterForm(request.GET or None, skills=skills)
     bad = filters.is_bound and not filters.is_valid()
     value = filters.value
     today = today_in(ws.time_zone)
@@ -123,6 +124,7 @@ def directory(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
         "rows": rows,
         "stage": value("stage") or "",
         "skill": value("skill") or "",
+        "known_skills": skills,
         "filtered": filtered or bool(value("stage")),
         "more_filters_open": filtered,
         "query": params.urlencode(),

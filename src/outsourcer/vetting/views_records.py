@@ -141,7 +141,7 @@ def contractor_stage(request: HttpRequest, access: WorkspaceAccess, contractor: 
     except VettingIncomplete as exc:
         context["gaps"] = [_gap(obj, key) for key in exc.gaps]
         form.fields["override_reason"].required = True  # on this page, going ahead takes a reason
-        if "override_reason" in request.POST:  # sent from this page without one
+        if request.POST.get("confirm"):  # sent from this page without one
             form.add_error("override_reason", "Say why you approve with these steps missing.")
         return _render(request, access, "vetting/stage.html", context, 400)
     except ValidationError as exc:

@@ -49,7 +49,7 @@ OPTION_NAMES = {
 }
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TRIAL_DAYS = 14
+TRIAL_DAYS = 14  # a trial runs two weeks unless told otherwise, start and end day included
 
 
 def _as_api(schema: type[Schema], data: dict[str, Any]) -> Any:
@@ -169,7 +169,7 @@ class Command(BaseCommand):
         trial.add_argument("--title", required=True, help="what the trial is, e.g. 'Reconcile March'")
         trial.add_argument("--budget", required=True, help="the fixed price of the trial")
         trial.add_argument("--start", help="first day, YYYY-MM-DD (default today)")
-        trial.add_argument("--end", help=f"last day, YYYY-MM-DD (default {TRIAL_DAYS} days after the start)")
+        trial.add_argument("--end", help=f"last day, YYYY-MM-DD (default: {TRIAL_DAYS} days from the start, inclusive)")
         trial.add_argument("--currency", default="", help="ISO 4217 code (default the contractor's)")
         trial.add_argument("--task", help="ref or id of the time-audit task the trial tries out")
         trial.add_argument("--json", action="store_true")
@@ -370,7 +370,7 @@ class Command(BaseCommand):
         budget = _decimal(options["budget"], "--budget")
         assert budget is not None
         start = _date(options["start"], "--start") or today_in(access.workspace.time_zone)
-        end = _date(options["end"], "--end") or start + dt.timedelta(days=TRIAL_DAYS)
+        end = _date(options["end"], "--end") or start + dt.timedelta(days=TRIAL_DAYS - 1)
         task = None
         if options["task"]:
             tasks = access.scope(Task.objects.all())
