@@ -255,6 +255,7 @@ def main() -> None:
                         web,
                     ),
                     (f"GET directory, overlap >= 2 h (web, {n})", f"/w/{ws}/contractors/?overlap=2", web),
+                    (f"GET directory, standing good (web, {n})", f"/w/{ws}/contractors/?standing=good", web),
                     (f"GET contractors, skill (API, {n})", f"/api/v1/workspaces/{ws}/contractors?skill=seo", auth),
                 ]
             rows = []

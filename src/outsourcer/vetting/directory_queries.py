@@ -39,9 +39,8 @@ def stage_counts(*, contractors: QuerySet[Contractor]) -> dict[str, int]:
 
 def with_standing(*, workspace: Workspace, contractors: QuerySet[Contractor], standing: str) -> QuerySet[Contractor]:
     """Those of `contractors` whose scorecard gives `standing`; the scorecard costs the same for any number."""
-    ids = list(contractors.values_list("pk", flat=True))
-    cards = scorecards(workspace=workspace, contractor_ids=ids)
-    return contractors.filter(pk__in=[pk for pk in ids if cards[pk].standing == standing])
+    cards = scorecards(workspace=workspace, contractor_ids=contractors)
+    return contractors.filter(pk__in=[pk for pk, card in cards.items() if card.standing == standing])
 
 
 def worst_overlaps(

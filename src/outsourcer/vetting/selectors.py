@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.contractors.models import Contractor, Interview, RedFlag, ReferenceCheck, Stage
@@ -62,24 +63,37 @@ def _scale(score: float) -> float:
     return (score - 1) / 4
 
 
-def scorecards(*, workspace: Workspace, contractor_ids: Iterable[int]) -> dict[int, Scorecard]:
-    """Scorecards for many contractors in a fixed number of queries (one per kind of record)."""
-    ids = list(contractor_ids)
+def scorecards(*, workspace: Workspace, contractor_ids: Iterable[int] | QuerySet[Contractor]) -> dict[int, Scorecard]:
+    """Scorecards for many contractors in a fixed number of queries (one per kind of record).
+
+    `contractor_ids` may be a queryset of contractors: it then goes to the database as a subquery,
+    which keeps a standing filter over a whole directory of thousands cheap.
+    """
+    if isinstance(contractor_ids, QuerySet):
+        within: Any = contractor_ids.values("pk")
+        ids = list(contractor_ids.values_list("pk", flat=True))
+    else:
+        ids = list(contractor_ids)
+        within = ids
     weights = weights_for(workspace=workspace)
     refs: dict[int, list[float]] = defaultdict(list)
     for cid, outcome in ReferenceCheck.objects.filter(
-        workspace=workspace, contractor_id__in=ids, checked_on__isnull=False
+        workspace=workspace, contractor_id__in=within, checked_on__isnull=False
     ).values_list("contractor_id", "outcome"):
         if outcome in REFERENCE_VALUE:
             refs[cid].append(REFERENCE_VALUE[outcome])
     interviews: dict[int, list[float]] = defaultdict(list)
-    for interview in Interview.objects.filter(workspace=workspace, contractor_id__in=ids):
-        if interview.average is not None:
-            interviews[interview.contractor_id].append(interview.average)
+    score_columns = [f"score_{name}" for name in Interview.SCORES]
+    for cid, *scores in Interview.objects.filter(workspace=workspace, contractor_id__in=within).values_list(
+        "contractor_id", *score_columns
+    ):
+        given = [score for score in scores if score is not None]
+        if given:
+            interviews[cid].append(sum(given) / len(given))
     trials: dict[int, bool] = {}
     ratings: dict[int, list[int]] = defaultdict(list)
     rows = (
-        Rating.objects.filter(workspace=workspace, engagement__contractor_id__in=ids)
+        Rating.objects.filter(workspace=workspace, engagement__contractor_id__in=within)
         .order_by("on", "pk")
         .values_list("engagement__contractor_id", "engagement__kind", "overall", "would_rehire")
     )
@@ -89,7 +103,7 @@ def scorecards(*, workspace: Workspace, contractor_ids: Iterable[int]) -> dict[i
         elif kind != Kind.TRIAL:
             ratings[cid].append(overall)
     flags: dict[int, int] = defaultdict(int)
-    for cid in RedFlag.objects.filter(workspace=workspace, contractor_id__in=ids, resolved=False).values_list(
+    for cid in RedFlag.objects.filter(workspace=workspace, contractor_id__in=within, resolved=False).values_list(
         "contractor_id", flat=True
     ):
         flags[cid] += 1
