@@ -29,7 +29,7 @@ from outsourcer.engagements.models import Engagement
 from outsourcer.planning.models import Task
 from outsourcer.vetting import serialize
 from outsourcer.vetting import services as vetting
-from outsourcer.vetting.directory import contractor_search
+from outsourcer.vetting.directory_queries import directory_search
 from outsourcer.vetting.schemas import (
     ContractorCreateIn,
     ContractorDetailOut,
@@ -165,7 +165,7 @@ def contractor_index(
     standing: StandingQuery = "",
 ) -> Any:
     workspace = api_door(request, ws, "read").workspace
-    return contractor_search(
+    found = directory_search(
         workspace=workspace,
         today=today_in(workspace.time_zone),
         search=search,
@@ -173,9 +173,10 @@ def contractor_index(
         stage=stage,
         rate_min=rate_min,
         rate_max=rate_max,
-        min_overlap_hours=min_overlap_hours,
+        min_overlap=min_overlap_hours,
         standing=standing,
     )
+    return found.contractors
 
 
 @router.post(

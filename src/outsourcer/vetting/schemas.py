@@ -55,11 +55,12 @@ RateQuery = Annotated[
     Field(ge=0, max_digits=14, decimal_places=2, description="hourly rate bound, in the contractor's own currency"),
 ]
 OverlapQuery = Annotated[
-    float | None,
+    Decimal | None,
     Field(
         ge=0,
         le=24,
-        allow_inf_nan=False,
+        max_digits=4,
+        decimal_places=2,
         description="hours shared with the workspace's working day, on the worst working day of the next 30",
     ),
 ]
