@@ -256,3 +256,63 @@ def test_from_the_plan_to_a_candidate_and_a_quieter_health_check(page):
     page.goto(f"/w/{ws.uuid}/health/findings/")
     assert "New-business pitches" not in page.content()
     shot(page, "health-findings")
+
+
+def test_from_a_plan_row_to_a_vetted_approved_contractor(page):
+    """The issue's journey: a candidate task, a new contractor, references, interview, trial, approval."""
+    from outsourcer.bundles.demo import demo_load
+    from outsourcer.contractors.models import Contractor
+    from outsourcer.engagements.models import Engagement
+
+    login = demo_load(password=PASSWORD)
+    ws = login.workspace
+    log_in(page, login.email)
+    page.goto(f"/w/{ws.uuid}/plan/")
+    row = page.locator("tr", has_text="Inbox triage and scheduling").last  # a candidate in the demo
+    row.get_by_role("link", name="Find a contractor").click()
+    page.wait_for_load_state()
+    assert "/contractors/" in page.url and "skill=email" in page.url
+    page.get_by_role("link", name="Add a contractor").first.click()
+    page.wait_for_load_state()
+    page.get_by_label("Name", exact=True).fill("Rosa Quintero")
+    page.get_by_label("Email").fill("rosa@quintero.example")
+    page.get_by_label("Time zone").select_option("America/Mexico_City")
+    page.get_by_label("Starts work at").fill("09:00")
+    page.get_by_label("Stops work at").fill("17:00")
+    page.get_by_role("button", name=re.compile("add", re.I)).last.click()
+    page.wait_for_load_state()
+    rosa = Contractor.objects.get(workspace=ws, email="rosa@quintero.example")
+    assert rosa.skills == ["email"] and f"/contractors/{rosa.uuid}/" in page.url
+    assert "Worst day" in page.content()  # the overlap timeline with the workspace's hours
+
+    page.get_by_role("link", name="Add a reference").click()
+    page.get_by_label("Who gave the reference").fill("Lucía Ortega, a former client")
+    page.get_by_label("Checked on").fill("2026-11-20")
+    page.get_by_label("Outcome").select_option("positive")
+    page.get_by_role("button", name=re.compile("save|add", re.I)).first.click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Add an interview").click()
+    page.get_by_label("Held on").fill("2026-11-23")
+    page.get_by_label("Skills").select_option("4")
+    page.get_by_label("Identity verified").check()
+    page.get_by_role("button", name=re.compile("save|add", re.I)).first.click()
+    page.wait_for_load_state()
+
+    page.get_by_role("link", name=re.compile("Start a paid trial")).first.click()
+    page.get_by_label("Budget").fill("250")
+    page.get_by_role("button", name=re.compile("start", re.I)).click()
+    page.wait_for_load_state()
+    trial = Engagement.objects.get(contractor=rosa, kind="trial")
+    assert trial.status == "active" and [t.ref for t in trial.tasks.all()] == ["inbox"]
+    page.get_by_role("link", name="Record the outcome").click()
+    page.get_by_role("radio", name=re.compile("^Passed")).check()
+    page.get_by_label("Overall score").select_option("5")
+    page.get_by_role("button", name=re.compile("record|save", re.I)).click()
+    page.wait_for_load_state()
+
+    page.get_by_label("Stage").select_option("approved")
+    page.get_by_role("button", name="Change the stage").click()
+    page.wait_for_load_state()
+    rosa.refresh_from_db()
+    assert rosa.stage == "approved" and rosa.approval_override == ""  # nothing was skipped
+    shot(page, "contractor-approved")

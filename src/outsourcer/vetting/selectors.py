@@ -13,6 +13,7 @@ from outsourcer.accounts.models import Workspace
 from outsourcer.contractors.models import Contractor, Interview, RedFlag, ReferenceCheck, Stage
 from outsourcer.contractors.selectors import contractor_list
 from outsourcer.engagements.models import Engagement, Kind, Rating, Status
+from outsourcer.planning.models import Task, TaskStatus
 from outsourcer.vetting.models import ScorecardWeights
 
 # A standing from the weighted score (0 to 1): the first threshold reached names it.
@@ -185,3 +186,12 @@ def running_engagements(*, contractor: Contractor) -> list[Engagement]:
         .filter(Q(status=Status.ACTIVE) | Q(status=Status.PAUSED))
         .order_by("start_on", "pk")
     )
+
+
+def suggested_task(*, contractor: Contractor, tasks: list[Task]) -> Task | None:
+    """The task a trial is most likely for: a candidate for vetting in one of the contractor's skills."""
+    skills = {skill.replace(" ", "_") for skill in contractor.skills} | set(contractor.skills)
+    for task in sorted(tasks, key=lambda t: (t.name, t.ref)):
+        if task.status == TaskStatus.CANDIDATE and task.category and task.category.lower() in skills:
+            return task
+    return None

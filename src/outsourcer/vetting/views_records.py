@@ -46,7 +46,7 @@ from outsourcer.vetting.forms_records import (
     TrialFinishForm,
     TrialForm,
 )
-from outsourcer.vetting.selectors import GAP_TEXT, STANDINGS, open_red_flags, pipeline, scorecard
+from outsourcer.vetting.selectors import GAP_TEXT, STANDINGS, open_red_flags, pipeline, scorecard, suggested_task
 from outsourcer.vetting.services import VettingIncomplete, contractor_set_stage
 
 BOARD_COLUMN_MAX = 100  # cards per column; the directory, filtered by stage, lists the rest
@@ -348,7 +348,7 @@ def trial_new(request: HttpRequest, access: WorkspaceAccess, contractor: Any) ->
     obj = _contractor(access, contractor)
     today = _today(access)
     tasks = {str(t.uuid): t for t in task_list(workspace=ws) if t.status != TaskStatus.RETIRED}
-    chosen = tasks.get(request.GET.get("task", ""))
+    chosen = tasks.get(request.GET.get("task", "")) or suggested_task(contractor=obj, tasks=list(tasks.values()))
     subject = chosen.name if chosen else (obj.skills[0] if obj.skills else obj.name)
     initial = {
         "title": f"Paid trial: {subject}",
