@@ -55,9 +55,16 @@ def amount(value: Decimal, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def hours_text(hours: Hours) -> str:
-    days = "".join(str(d) for d in hours.days)
-    return f"{hours.zone} {hours.start:%H:%M}-{hours.end:%H:%M} days {days}"
+    """`Asia/Manila 09:00-18:00 Mon-Fri`: the hours as a person reads them."""
+    days = sorted(hours.days)
+    names = [WEEKDAYS[d - 1] for d in days]
+    contiguous = len(days) > 2 and days == list(range(days[0], days[-1] + 1))
+    listed = f"{names[0]}-{names[-1]}" if contiguous else ", ".join(names)
+    return f"{hours.zone} {hours.start:%H:%M}-{hours.end:%H:%M} {listed}"
 
 
 # --- Who is in active work ------------------------------------------------------------------------
@@ -337,8 +344,8 @@ def red_flags(ctx: CheckContext) -> Iterator[Hit]:
             message=f"{contractor.name} {standing} but has {count}: {listed}.",
             facts={
                 "stage": contractor.stage,
-                "engagements": _refs(work),
                 "red_flags": "; ".join(f"{f.kind} {f.noted_on}" for f in flags),
+                **({"engagements": _refs(work)} if work else {}),
             },
         )
 
