@@ -296,3 +296,24 @@ def test_a_change_to_the_time_audit_re_checks_in_the_background(db, django_captu
     assert not AuditEntry.objects.filter(workspace=ws, action="check.run").exists()
     run(ws)
     assert AuditEntry.objects.filter(workspace=ws, action="check.run").count() == 1
+
+
+def test_core_or_unknown_work_linked_to_active_engagements_is_handed_out_too(db):
+    from tests.factories import EngagementFactory
+
+    ws = WorkspaceFactory()
+    core = TaskFactory(workspace=ws, ref="core", name="Pitches", business_value=5, status="in_house")
+    blind = TaskFactory(workspace=ws, ref="blind", name="Website", knowledge="none", status="candidate")
+    active = EngagementFactory(workspace=ws, contractor__workspace=ws, title="Pitch decks", status="active")
+    active.tasks.set([core, blind])
+    done = EngagementFactory(workspace=ws, contractor__workspace=ws, status="completed")
+    done.tasks.set([TaskFactory(workspace=ws, ref="old", business_value=5, status="in_house")])
+    result = run(ws)
+    plan = {rule: refs for rule, refs in hits(result).items() if rule.startswith("plan/")}
+    assert plan == {"plan/outsourcing-core": ["core"], "plan/no-knowledge": ["blind"]}
+    messages = sorted(f.message for f in result.open if f.rule.startswith("plan/"))
+    assert messages == [
+        "Pitches is core to the business (business value 5 of 5) and is in active work (Pitch decks) (10 h a month).",
+        "Website is in active work (Pitch decks), but the business knows nothing about this work "
+        "(knowledge: none), so nobody can judge what comes back.",
+    ]

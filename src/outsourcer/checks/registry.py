@@ -173,6 +173,16 @@ class CheckContext:
                 found.setdefault(engagement_id, []).append(self.task_by_pk[task_id])
         return found
 
+    @cached_property
+    def running_work_by_task(self) -> dict[int, list[str]]:
+        """For each task in active work, the titles of the engagements it is linked to."""
+        titles = {e.pk: e.title for e in self.running_engagements}
+        found: dict[int, list[str]] = {}
+        for engagement_id, tasks in self.engagement_tasks.items():
+            for task in tasks:
+                found.setdefault(task.pk, []).append(titles[engagement_id])
+        return found
+
 
 @dataclass(frozen=True)
 class Rule:

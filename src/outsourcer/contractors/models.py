@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -185,6 +187,12 @@ class Interview(ContractorRecord):
         return sum(values) / len(values) if values else None
 
 
+def document_path(document: Document, filename: str) -> str:
+    """Under the workspace's folder, by a random name: nothing about the file can be guessed from its path."""
+    suffix = Path(filename).suffix.lower()
+    return f"documents/{document.workspace.uuid}/{secrets.token_hex(16)}{suffix}"
+
+
 class Document(ContractorRecord):
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", "Agreement"
@@ -202,7 +210,7 @@ class Document(ContractorRecord):
     signed_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     # An uploaded copy, kept under the data directory and served only to the workspace.
-    file = models.FileField(upload_to="documents/%Y/%m/", blank=True, max_length=255)
+    file = models.FileField(upload_to=document_path, blank=True, max_length=255)
     file_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)

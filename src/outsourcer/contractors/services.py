@@ -244,9 +244,7 @@ def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Do
     shown = "".join(ch for ch in original.rsplit("/", 1)[-1] if ch.isprintable())[:200] or f"document{suffix}"
     with transaction.atomic():
         old = document.file.name if document.file else ""
-        # A random name under the workspace's folder: nothing about the file is guessable from its path.
-        path = f"documents/{document.workspace.uuid}/{secrets.token_hex(16)}{suffix}"
-        document.file.save(path, ContentFile(data), save=False)
+        document.file.save(f"upload{suffix}", ContentFile(data), save=False)  # named by `document_path`
         new = document.file.name
         document.file_name = shown
         document.content_type = content_type

@@ -13,6 +13,14 @@ def task_subject(task: Task) -> Subject:
     return Subject(kind="task", uuid=str(task.uuid), ref=task.ref, label=task.name)
 
 
+def _handed_out(ctx: CheckContext, task: Task) -> str:
+    """How the task is in someone else's hands, in words; empty when it is not."""
+    titles = ctx.running_work_by_task.get(task.pk, [])
+    if titles:
+        return f"is in active work ({', '.join(titles)})"
+    return "is outsourced" if task.status == TaskStatus.OUTSOURCED else ""
+
+
 def _hours(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return f"{text} h"
@@ -22,7 +30,10 @@ def _hours(value: Decimal) -> str:
     id="plan/outsourcing-core",
     severity="warning",
     title="Core work handed out",
-    checks="A task rated 5 of 5 for business value (the core of the business) is marked outsourced.",
+    checks=(
+        "A task rated 5 of 5 for business value (the core of the business) is marked outsourced or is "
+        "linked to an active engagement."
+    ),
     why=(
         "The work that makes your business what it is should stay in your hands: handing it out puts "
         "your reputation, your know-how and your edge in someone else's care."
@@ -35,14 +46,15 @@ def _hours(value: Decimal) -> str:
 )
 def outsourcing_core(ctx: CheckContext) -> Iterator[Hit]:
     for task in ctx.tasks:
-        if task.business_value == 5 and task.status == TaskStatus.OUTSOURCED:
+        how = _handed_out(ctx, task)
+        if task.business_value == 5 and how:
             yield Hit(
                 subject=task_subject(task),
                 message=(
-                    f"{task.name} is core to the business (business value 5 of 5) and is outsourced "
+                    f"{task.name} is core to the business (business value 5 of 5) and {how} "
                     f"({_hours(task.hours_per_month)} a month)."
                 ),
-                facts={"business_value": task.business_value, "status": task.status},
+                facts={"business_value": task.business_value, "handed_out": how},
             )
 
 
@@ -50,7 +62,7 @@ def outsourcing_core(ctx: CheckContext) -> Iterator[Hit]:
     id="plan/no-knowledge",
     severity="warning",
     title="Outsourcing work you know nothing about",
-    checks="A task whose knowledge is 'none' is marked outsourced.",
+    checks="A task whose knowledge is 'none' is marked outsourced or is linked to an active engagement.",
     why=(
         "If nobody in the business understands the work, nobody can brief it well, judge a quote, or "
         "tell good results from bad ones; you cannot steer what you cannot read."
@@ -63,14 +75,15 @@ def outsourcing_core(ctx: CheckContext) -> Iterator[Hit]:
 )
 def no_knowledge(ctx: CheckContext) -> Iterator[Hit]:
     for task in ctx.tasks:
-        if task.knowledge == Knowledge.NONE and task.status == TaskStatus.OUTSOURCED:
+        how = _handed_out(ctx, task)
+        if task.knowledge == Knowledge.NONE and how:
             yield Hit(
                 subject=task_subject(task),
                 message=(
-                    f"{task.name} is outsourced, but the business knows nothing about this work "
+                    f"{task.name} {how}, but the business knows nothing about this work "
                     f"(knowledge: none), so nobody can judge what comes back."
                 ),
-                facts={"knowledge": task.knowledge, "status": task.status},
+                facts={"knowledge": task.knowledge, "handed_out": how},
             )
 
 

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import outsourcer.contractors.models
 import uuid
 from decimal import Decimal
 from django.db import migrations, models
@@ -62,7 +63,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(blank=True, max_length=200)),
                 ('signed_on', models.DateField(blank=True, null=True)),
                 ('expires_on', models.DateField(blank=True, null=True)),
-                ('file', models.FileField(blank=True, max_length=255, upload_to='documents/%Y/%m/')),
+                ('file', models.FileField(blank=True, max_length=255, upload_to=outsourcer.contractors.models.document_path)),
                 ('file_name', models.CharField(blank=True, max_length=200)),
                 ('content_type', models.CharField(blank=True, max_length=100)),
                 ('size', models.PositiveIntegerField(default=0)),
