@@ -1,8 +1,12 @@
 #!/usr/bin/env python
-"""Run the whole suite: once on SQLite, once on PostgreSQL.
+"""Run the whole suite: once on SQLite, once on PostgreSQL, side by side.
 
 Extra arguments go to pytest. Outside CI a missing PostgreSQL skips that run with a clear note; in
 CI (CI=true) it is a failure. Redis and Chromium are checked by the tests that need them, the same way.
+
+The two runs go at the same time, one a core: the SQLite run prints as it goes, the PostgreSQL
+run's output is kept in test-results/postgresql.log and printed when it ends. Each run has a Redis
+database of its own (15 and 14), since the Redis tests empty theirs.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from pathlib import Path
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("OUTSOURCER_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/outsourcer")
+REDIS_URL = os.environ.get("OUTSOURCER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PG_REDIS_URL = os.environ.get("OUTSOURCER_TEST_REDIS_URL_PG", REDIS_URL.rsplit("/", 1)[0] + "/14")
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -33,22 +39,45 @@ COUNTS = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0}
 SUMMARY_FILE = Path("test-results") / "summary.txt"
 
 
-def pytest_run(label: str, env: dict[str, str], args: list[str]) -> int:
-    """Run pytest, echoing its output, and add its closing counts to COUNTS."""
-    print(f"\n=== {label} ===", flush=True)
-    started = time.monotonic()
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "pytest", *args], env=env, stdout=subprocess.PIPE, text=True, bufsize=1
+def _count(last: str) -> None:
+    for number, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)\b", last):
+        COUNTS["errors" if word.startswith("error") else word] += int(number)
+
+
+def _closing(line: str, last: str) -> str:
+    return line if re.search(r"\d+ (passed|failed|skipped|errors?) ", line + " ") else last
+
+
+def pytest_start(env: dict[str, str], args: list[str], log: Path | None) -> subprocess.Popen[str]:
+    out = log.open("w") if log is not None else subprocess.PIPE
+    return subprocess.Popen(  # noqa: S603 - our own interpreter
+        [sys.executable, "-m", "pytest", *args], env=env, stdout=out, stderr=subprocess.STDOUT, text=True, bufsize=1
     )
+
+
+def pytest_follow(label: str, proc: subprocess.Popen[str], started: float) -> int:
+    """Echo a run's output as it comes; add its closing counts to COUNTS."""
+    print(f"\n=== {label} ===", flush=True)
     last = ""
     assert proc.stdout is not None
     for line in proc.stdout:
         sys.stdout.write(line)
-        if re.search(r"\d+ (passed|failed|skipped|errors?) ", line + " "):
-            last = line
+        last = _closing(line, last)
     code = proc.wait()
-    for number, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)\b", last):
-        COUNTS["errors" if word.startswith("error") else word] += int(number)
+    _count(last)
+    print(f"=== {label}: exit {code} in {time.monotonic() - started:.0f}s ===", flush=True)
+    return code
+
+
+def pytest_collect(label: str, proc: subprocess.Popen[str], log: Path, started: float) -> int:
+    """Wait for a run that wrote to `log`, then print it whole and count it."""
+    code = proc.wait()
+    print(f"\n=== {label} ===", flush=True)
+    last = ""
+    for line in log.read_text(errors="replace").splitlines(keepends=True):
+        sys.stdout.write(line)
+        last = _closing(line, last)
+    _count(last)
     print(f"=== {label}: exit {code} in {time.monotonic() - started:.0f}s ===", flush=True)
     return code
 
@@ -57,11 +86,21 @@ def main() -> int:
     args = sys.argv[1:]
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     results: dict[str, int | str] = {}
-    results["SQLite"] = pytest_run("SQLite", base, args)
+    started = time.monotonic()
+    SUMMARY_FILE.parent.mkdir(exist_ok=True)
 
     problem = postgres_reachable(PG_URL)
+    pg_proc = None
+    pg_log = SUMMARY_FILE.parent / "postgresql.log"
     if problem is None:
-        results["PostgreSQL"] = pytest_run("PostgreSQL", {**base, "DATABASE_URL": PG_URL}, args)
+        pg_env = {**base, "DATABASE_URL": PG_URL, "OUTSOURCER_TEST_REDIS_URL": PG_REDIS_URL}
+        pg_proc = pytest_start(pg_env, args, pg_log)
+        print(f"PostgreSQL run started beside the SQLite one; its output: {pg_log}", flush=True)
+    sqlite_proc = pytest_start({**base, "OUTSOURCER_TEST_REDIS_URL": REDIS_URL}, args, None)
+    results["SQLite"] = pytest_follow("SQLite", sqlite_proc, started)
+
+    if pg_proc is not None:
+        results["PostgreSQL"] = pytest_collect("PostgreSQL", pg_proc, pg_log, started)
     elif IN_CI:
         print(f"PostgreSQL is required in CI but not reachable at {PG_URL}: {problem}", file=sys.stderr)
         results["PostgreSQL"] = 1
@@ -74,7 +113,6 @@ def main() -> int:
 
     failed_total = COUNTS["failed"] + COUNTS["errors"]
     line = f"{COUNTS['passed']} passed, {failed_total} failed, {COUNTS['skipped']} skipped"
-    SUMMARY_FILE.parent.mkdir(exist_ok=True)
     SUMMARY_FILE.write_text(line + "\n")
     print(
         "\nSummary: "
