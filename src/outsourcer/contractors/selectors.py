@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from rapidfuzz import fuzz
 
 from outsourcer.accounts.models import Workspace
@@ -42,8 +43,18 @@ def contractor_list(
         contractors = contractors.filter(hourly_rate__gte=rate_min)
     if rate_max is not None:
         contractors = contractors.filter(hourly_rate__lte=rate_max)
-    open_flags = Count("redflag", filter=Q(redflag__resolved=False), distinct=True)
-    return contractors.annotate(open_red_flags=open_flags).order_by("name", "ref")
+    # A per-row subquery, not a join with GROUP BY: the database then counts flags only for the page
+    # of rows it returns, where a grouped join counts them for every contractor before the LIMIT.
+    open_flags = (
+        RedFlag.objects.filter(contractor=OuterRef("pk"), resolved=False)
+        .order_by()
+        .values("contractor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return contractors.annotate(open_red_flags=Coalesce(Subquery(open_flags, output_field=IntegerField()), 0)).order_by(
+        "name", "ref"
+    )
 
 
 def contractor_detail(*, workspace: Workspace) -> QuerySet[Contractor]:
@@ -59,7 +70,9 @@ def contractor_detail(*, workspace: Workspace) -> QuerySet[Contractor]:
 def contractor_skills(*, workspace: Workspace) -> list[str]:
     """Every skill any contractor of the workspace lists, for the filter's choices."""
     skills: set[str] = set()
-    for text in Contractor.objects.filter(workspace=workspace).values_list("skills_text", flat=True):
+    # Distinct combinations only: a directory of thousands holds far fewer than it has rows.
+    texts = Contractor.objects.filter(workspace=workspace).order_by().values_list("skills_text", flat=True).distinct()
+    for text in texts:
         skills.update(s for s in text.split("\n") if s)
     return sorted(skills)
 
@@ -150,21 +163,24 @@ def contractors_with_overlap(
 ) -> QuerySet[Contractor]:
     """Those of `contractors` whose worst working day ahead still shares `min_hours` with the workspace.
 
-    Contractors with the same hours share one computation: a directory of thousands holds only a
-    handful of distinct zones and windows. Contractors without hours never match.
+    Overlap depends only on a contractor's hours, and a directory of thousands holds a handful of
+    distinct ones: each is computed once, and the database keeps the contractors whose hours passed.
+    Contractors without hours never match.
     """
     business = workspace_hours(workspace)
-    worst_by_hours: dict[tuple[object, ...], int] = {}
-    keep: list[int] = []
-    rows = contractors.exclude(time_zone="").values_list("pk", "time_zone", "work_start", "work_end", "work_days")
-    for pk, zone, begin, end, work_days in rows:
-        if begin is None or end is None:
+    combos = (
+        contractors.exclude(time_zone="")
+        .filter(work_start__isnull=False, work_end__isnull=False)
+        .order_by()
+        .values_list("time_zone", "work_start", "work_end", "work_days")
+        .distinct()
+    )
+    passing = Q(pk__in=[])
+    for zone, begin, end, work_days in combos:
+        if begin is None or end is None:  # excluded above; the type checker cannot know it
             continue
-        key = (zone, begin, end, tuple(work_days or (1, 2, 3, 4, 5)))
-        if key not in worst_by_hours:
-            hours = Hours(zone=zone, start=begin, end=end, days=tuple(work_days or (1, 2, 3, 4, 5)))
-            found = daily_overlap(business, hours, start=start, days=days)
-            worst_by_hours[key] = min((d.minutes for d in found), default=0)
-        if worst_by_hours[key] >= min_hours * 60:
-            keep.append(pk)
-    return contractors.filter(pk__in=keep)
+        hours = Hours(zone=zone, start=begin, end=end, days=tuple(work_days or (1, 2, 3, 4, 5)))
+        found = daily_overlap(business, hours, start=start, days=days)
+        if min((d.minutes for d in found), default=0) >= min_hours * 60:
+            passing |= Q(time_zone=zone, work_start=begin, work_end=end, work_days=work_days)
+    return contractors.filter(passing)

@@ -26,12 +26,7 @@ STANDINGS_FILTER = tuple(STANDING_LABELS)  # preferred, good, watch, avoid, unra
 def stage_counts(*, contractors: QuerySet[Contractor]) -> dict[str, int]:
     """How many of `contractors` are at each stage, every stage present (one query)."""
     counts = dict.fromkeys(Stage.values, 0)
-    rows = (
-        Contractor.objects.filter(pk__in=contractors.values("pk"))
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk"))
-    )
+    rows = contractors.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
     for stage, n in rows:
         counts[stage] = n
     return counts
