@@ -317,3 +317,16 @@ def test_core_or_unknown_work_linked_to_active_engagements_is_handed_out_too(db)
         "Website is in active work (Pitch decks), but the business knows nothing about this work "
         "(knowledge: none), so nobody can judge what comes back.",
     ]
+
+
+def test_the_scheduler_prunes_old_job_results_of_the_database_queue(db, settings, monkeypatch):
+    from outsourcer.checks.management.commands import scheduler
+
+    calls = []
+    monkeypatch.setattr(scheduler, "call_command", lambda *args, **kwargs: calls.append(args))
+    monkeypatch.setattr(scheduler, "run_due_checks", type("NoJob", (), {"enqueue": staticmethod(lambda: None)}))
+    call_command("scheduler", "--once")
+    assert calls == []  # the test settings run jobs at once: no queue to prune
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("scheduler", "--once")
+    assert calls == [("prune_db_task_results", "--min-age-days", "14")]
