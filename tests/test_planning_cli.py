@@ -311,3 +311,17 @@ def test_the_demo_plans_the_same_from_the_workspace_and_from_its_csv(cli_env: di
     assert result.returncode == 2 and "row 2, column hours_per_month: 'ten' is not a number" in result.stderr
     listed = json.loads(run(cli_env, "tasks", "list", "--workspace", "Brightline Studio", "--json").stdout)
     assert len(listed) == len(audit.read_text().splitlines()) - 1  # the refused file added nothing
+
+
+def test_names_with_brackets_print_as_they_are(personas, capsys):
+    from django.core.management import call_command as _call
+
+    from tests.factories import TaskFactory as _Task
+
+    _Task(workspace=personas.workspace, name="Fix [/] the site", effectiveness=1, business_value=2, status="in_house")
+    _Task(workspace=personas.workspace, name="[bold]Payroll[/bold]")
+    _call("tasks", "list", "--workspace", personas.workspace.slug)
+    out = capsys.readouterr().out
+    assert "Fix [/] the site" in out and "[bold]Payroll[/bold]" in out
+    _call("check", "--workspace", personas.workspace.slug, "--fail-on", "none")
+    assert "Fix [/] the site" in capsys.readouterr().out

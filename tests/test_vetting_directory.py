@@ -519,3 +519,14 @@ def test_the_plan_links_a_candidate_task_to_the_directory(personas: Personas):
     assert f'{url("directory", personas)}?skill=bookkeeping&task={candidate.uuid}"' in page
     assert f"task={kept.uuid}" not in page
     assert page.count("Find a contractor") == 1
+
+
+def test_a_timeline_start_far_out_is_refused_not_a_crash(personas):
+    from tests.conftest import login_client as _login
+    from tests.factories import ContractorFactory as _Contractor
+
+    contractor = _Contractor(workspace=personas.workspace, time_zone="Europe/Berlin")
+    base = f"/w/{personas.workspace.uuid}/contractors/{contractor.uuid}/"
+    for far in ("9999-12-31", "0001-01-01"):
+        response = _login(personas.viewer).get(f"{base}?from={far}")
+        assert response.status_code == 400 and "Choose a day between 2000 and 2999" in response.content.decode()

@@ -211,3 +211,17 @@ def test_updating_a_contractor_records_only_changes(db):
     contractor_update(actor=ACTOR, contractor=c, data={"name": "Ann", "skills": ["Design"]})
     c.refresh_from_db()
     assert c.skills == ["design"]
+
+
+def test_deleting_a_contractor_removes_their_stored_files(db, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    contractor = ContractorFactory()
+    document = record_add(actor=ACTOR, contractor=contractor, model=Document, data={"kind": "w9"})
+    upload = SimpleUploadedFile("w9.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    document_attach_file(actor=ACTOR, document=document, upload=upload)
+    document.refresh_from_db()
+    stored = document.file.name
+    assert document.file.storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        contractor_delete(actor=ACTOR, contractor=contractor)
+    assert not document.file.storage.exists(stored)

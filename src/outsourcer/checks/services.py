@@ -99,11 +99,12 @@ def check_run(
     """Read the whole workspace, store what is found, resolve what is gone. Running it twice changes nothing."""
     started = time.monotonic()
     as_of = as_of or today_in(workspace.time_zone)
-    hits = _evaluate(CheckContext(workspace=workspace, as_of=as_of))
-    now = timezone.now()
     with transaction.atomic():
-        # One run at a time per workspace: the lock orders an import's run and the daily one.
+        # One run at a time per workspace, and it reads the data under the lock: a run that read
+        # before a change can never write after the run that read it (two workers, one workspace).
         Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+        hits = _evaluate(CheckContext(workspace=workspace, as_of=as_of))
+        now = timezone.now()
         existing = {(f.rule, f.subject_kind, f.subject_key): f for f in Finding.objects.filter(workspace=workspace)}
         seen: set[tuple[str, str, str]] = set()
         to_create: list[Finding] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -133,7 +134,11 @@ def contractor_delete(*, actor: Actor, contractor: Contractor) -> None:
             actor=actor, action="contractor.delete", obj=contractor, workspace=contractor.workspace,
             changes={"ref": contractor.ref},
         )  # fmt: skip
+        # The records go with the contractor; their stored files must too, once the delete has landed.
+        files = [d.file for d in Document.objects.filter(contractor=contractor) if d.file.name]
         contractor.delete()
+        for stored in files:
+            transaction.on_commit(partial(stored.storage.delete, str(stored.name)))
         workspace_data_changed.send(sender=Contractor, workspace=contractor.workspace)
 
 

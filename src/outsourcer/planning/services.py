@@ -77,7 +77,23 @@ def task_set_status(*, actor: Actor, task: Task, status: str) -> Task:
     return task_update(actor=actor, task=task, data={"status": status})
 
 
+# Engagement statuses of running work. Planning comes before engagements in the cycle and imports
+# nothing of theirs; the reverse relation is enough to see that a task is being worked on.
+RUNNING_WORK = ("active", "paused")
+
+
+def _in_running_work(tasks: Any) -> list[str]:
+    """Names of the given tasks that active or paused engagements are working on."""
+    linked = tasks.filter(engagements__status__in=RUNNING_WORK).distinct().order_by("name")
+    return list(linked.values_list("name", flat=True))
+
+
 def task_delete(*, actor: Actor, task: Task) -> None:
+    """Remove a task; one that running work is linked to is kept (retire it instead)."""
+    if _in_running_work(Task.objects.filter(pk=task.pk)):
+        raise ValidationError(
+            {"task": ["Active work is linked to this task; set its status to retired instead of deleting it."]}
+        )
     with transaction.atomic():
         audit_record(actor=actor, action="task.delete", obj=task, workspace=task.workspace, changes={"ref": task.ref})
         task.delete()
@@ -141,6 +157,12 @@ def tasks_import_csv(*, actor: Actor, workspace: Workspace, text: str, replace: 
             named.add(ref)
             to_create.append(Task(workspace=workspace, ref=ref, **fields))
         removed = [t.pk for ref, t in existing.items() if ref not in named] if replace else []
+        kept_for_work = _in_running_work(Task.objects.filter(pk__in=removed)) if removed else []
+        if kept_for_work:
+            listed = ", ".join(kept_for_work)
+            raise CsvInvalid(
+                [CsvError(1, "", f"replace would remove tasks that active work is linked to ({listed}); keep them")]
+            )
         if removed:
             Task.objects.filter(pk__in=removed).delete()
         Task.objects.bulk_create(to_create, batch_size=1000)

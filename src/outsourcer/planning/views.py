@@ -210,7 +210,11 @@ def task_edit(request: HttpRequest, access: WorkspaceAccess, task: Any) -> HttpR
 def task_delete_page(request: HttpRequest, access: WorkspaceAccess, task: Any) -> HttpResponse:
     obj = _task(access, task)
     if request.method == "POST":
-        task_delete(actor=Actor.web(request), task=obj)
+        try:
+            task_delete(actor=Actor.web(request), task=obj)
+        except ValidationError as exc:
+            context = {"task": obj, "refusal": " ".join(exc.messages)}
+            return _render(request, access, "planning/task_delete.html", context, status=400)
         messages.success(request, f"Deleted “{obj.name}” from the time audit.")
         return redirect("planning:task_list", ws=access.workspace.uuid)
     return _render(request, access, "planning/task_delete.html", {"task": obj})

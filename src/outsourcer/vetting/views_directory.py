@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -134,7 +135,7 @@ def directory(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
         "task": task,
         "today": today,
         "empty_directory": empty_directory,
-        "new_query": "&".join(f"{k}={v}" for k, v in new_query.items() if v),
+        "new_query": urlencode({k: v for k, v in new_query.items() if v}),
     }
     if request.GET.get("task") and task is None:
         context["task_missing"] = True
@@ -144,15 +145,22 @@ def directory(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
 # --- A contractor's page ------------------------------------------------------------------------
 
 
+# The range the timeline may start in (the API's overlap start takes the same).
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
 def _start_day(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
     """The first day of the overlap timeline: `?from=YYYY-MM-DD`, or today where the workspace is."""
     given = request.GET.get("from", "").strip()
     if not given:
         return today, ""
     try:
-        return dt.date.fromisoformat(given), ""
+        day = dt.date.fromisoformat(given)
     except ValueError:
         return today, f"“{given[:40]}” is not a date: write it as YYYY-MM-DD, e.g. {today.isoformat()}."
+    if not FIRST_DAY <= day <= LAST_DAY:  # the timeline reads days beyond it: keep clear of year 9999
+        return today, f"Choose a day between {FIRST_DAY.year} and {LAST_DAY.year}."
+    return day, ""
 
 
 @workspace_view(get="read")

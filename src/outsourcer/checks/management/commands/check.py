@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as SystemCheckCommand
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from outsourcer.accounts.door import door_for_operator
 from outsourcer.accounts.selectors import WorkspaceLookupError
@@ -86,7 +87,7 @@ class Command(SystemCheckCommand):
             )
 
     def _table(self, report: dict[str, Any]) -> None:
-        console = Console(record=True, width=160, file=io.StringIO())
+        console = Console(record=True, width=160, file=io.StringIO(), markup=False)  # names are text, never markup
         if report["findings"]:
             table = Table(title=f"Health check of {report['workspace']} as of {report['as_of']}")
             for column in ("Severity", "Rule", "Subject", "Message", "Fix"):
@@ -94,7 +95,7 @@ class Command(SystemCheckCommand):
             for f in report["findings"]:
                 subject = f["subject"]
                 table.add_row(
-                    f"[{SEVERITY_STYLE[f['severity']]}]{f['severity']}[/]",
+                    Text(f["severity"], style=SEVERITY_STYLE[f["severity"]]),
                     f["rule"],
                     f"{subject['label']} ({subject['kind']} {subject['ref']})".replace(" )", ")"),
                     f["message"],

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             table.add_column(column, overflow="fold")
         for rule in catalogue:
             table.add_row(rule["id"], " or ".join(rule["levels"]), rule["title"], rule["checks"])
-        console = Console(record=True, width=160, file=io.StringIO())
+        console = Console(record=True, width=160, file=io.StringIO(), markup=False)  # names are text, never markup
         console.print(table)
         console.print("`outsourcer rules --markdown` prints each rule's why, fix and source.")
         self.stdout.write(console.export_text().rstrip("\n"))

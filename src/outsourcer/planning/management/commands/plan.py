@@ -122,7 +122,7 @@ class Command(BaseCommand):
                 p.shape,
                 p.role,
             )
-        console = Console(record=True, width=160, file=io.StringIO())
+        console = Console(record=True, width=160, file=io.StringIO(), markup=False)  # names are text, never markup
         console.print(table)
         if len(shown) < len(plan.tasks):
             console.print(f"... and {len(plan.tasks) - len(shown):,} more tasks (--top 0 shows all; --json has all).")

@@ -123,7 +123,7 @@ class Command(BaseCommand):
                 t.knowledge,
                 TaskStatus(t.status).label,
             )
-        console = Console(record=True, width=160, file=io.StringIO())
+        console = Console(record=True, width=160, file=io.StringIO(), markup=False)  # names are text, never markup
         console.print(table)
         self.stdout.write(console.export_text().rstrip("\n"))
 

@@ -88,10 +88,11 @@ def _decimal(text: str | None, option: str) -> Decimal | None:
         return None
     try:
         value = Decimal(text)
+        ok = value.is_finite() and 0 <= value < Decimal(10) ** 12 and value == value.quantize(Decimal("0.01"))
     except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise _refuse(option, f"a number, zero or more, with at most two decimals (not {text!r}).")
+        ok = False
+    if not ok:
+        raise _refuse(option, f"a number, zero or more and below 10^12, with at most two decimals (not {text!r}).")
     return value
 
 
@@ -99,9 +100,12 @@ def _date(text: str | None, option: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise _refuse(option, f"give a date as YYYY-MM-DD (not {text!r}).") from exc
+    if not dt.date(1900, 1, 1) <= day <= dt.date(2999, 12, 31):  # as the API: no sums past year 9999
+        raise _refuse(option, f"give a date between 1900 and 2999 (not {text!r}).")
+    return day
 
 
 def _hours_text(hours: dict[str, Any] | None) -> str:
@@ -203,7 +207,7 @@ class Command(BaseCommand):
         return CommandError(what, returncode=2)
 
     def _print_table(self, table: Table) -> None:
-        console = Console(record=True, width=160, file=io.StringIO())
+        console = Console(record=True, width=160, file=io.StringIO(), markup=False)  # names are text, never markup
         console.print(table)
         self.stdout.write(console.export_text().rstrip("\n"))
 
