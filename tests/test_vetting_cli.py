@@ -264,7 +264,7 @@ def test_trial_with_defaults_and_a_task(ws: Workspace):
     today = today_in(ws.time_zone)
     assert data["kind"] == "trial" and data["status"] == "active" and data["budget_cap"] == "300.00"
     assert data["start_on"] == today.isoformat()
-    assert data["end_on"] == (today + dt.timedelta(days=13)).isoformat()  # two weeks, both ends included
+    assert data["end_on"] == (today + dt.timedelta(days=6)).isoformat()  # a week, both ends included
     assert data["rate"] == {"model": "fixed", "currency": "EUR", "amount": "300.00"}
     trial = Engagement.objects.get(uuid=data["id"])
     assert [t.ref for t in trial.tasks.all()] == ["books"]

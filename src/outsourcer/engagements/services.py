@@ -119,6 +119,13 @@ def rating_add(*, actor: Actor, engagement: Engagement, data: dict[str, Any]) ->
 
 # --- The paid trial ------------------------------------------------------------------------------
 
+# A trial runs a week unless told otherwise, its first and last day included: every face proposes this.
+TRIAL_DAYS = 7
+
+
+def trial_default_end(start_on: dt.date) -> dt.date:
+    return start_on + dt.timedelta(days=TRIAL_DAYS - 1)
+
 
 def trial_start(
     *,

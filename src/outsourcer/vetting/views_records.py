@@ -31,8 +31,8 @@ from outsourcer.contractors.services import document_save, record_add, record_de
 from outsourcer.core.actor import Actor
 from outsourcer.core.timezones import today_in
 from outsourcer.engagements.models import Engagement, Kind, Status
+from outsourcer.engagements.services import trial_default_end, trial_start
 from outsourcer.engagements.services import trial_finish as finish_trial
-from outsourcer.engagements.services import trial_start
 from outsourcer.planning.models import TaskStatus
 from outsourcer.planning.selectors import task_list
 from outsourcer.vetting.forms_records import (
@@ -50,7 +50,6 @@ from outsourcer.vetting.selectors import GAP_TEXT, STANDINGS, open_red_flags, pi
 from outsourcer.vetting.services import VettingIncomplete, contractor_set_stage
 
 BOARD_COLUMN_MAX = 100  # cards per column; the directory, filtered by stage, lists the rest
-TRIAL_DAYS = 7
 STAGE_HINTS = {
     Stage.PROSPECT: "Found, not yet looked at closely.",
     Stage.VETTING: "References, interviews and documents under way.",
@@ -353,7 +352,7 @@ def trial_new(request: HttpRequest, access: WorkspaceAccess, contractor: Any) ->
     initial = {
         "title": f"Paid trial: {subject}",
         "start_on": today,
-        "end_on": today + dt.timedelta(days=TRIAL_DAYS),
+        "end_on": trial_default_end(today),
         "currency": obj.currency or ws.base_currency,
         "task": str(chosen.uuid) if chosen else "",
     }

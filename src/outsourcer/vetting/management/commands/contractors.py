@@ -22,7 +22,7 @@ from outsourcer.contractors.services import PossibleDuplicates, contractor_creat
 from outsourcer.core.actor import Actor
 from outsourcer.core.cli import dump_json
 from outsourcer.core.timezones import today_in
-from outsourcer.engagements.services import trial_start
+from outsourcer.engagements.services import TRIAL_DAYS, trial_default_end, trial_start
 from outsourcer.planning.models import Task
 from outsourcer.vetting import serialize
 from outsourcer.vetting.schemas import ContractorDetailOut, ContractorOut, EngagementOut
@@ -49,7 +49,6 @@ OPTION_NAMES = {
 }
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TRIAL_DAYS = 14  # a trial runs two weeks unless told otherwise, start and end day included
 
 
 def _as_api(schema: type[Schema], data: dict[str, Any]) -> Any:
@@ -173,7 +172,7 @@ class Command(BaseCommand):
         trial.add_argument("--title", required=True, help="what the trial is, e.g. 'Reconcile March'")
         trial.add_argument("--budget", required=True, help="the fixed price of the trial")
         trial.add_argument("--start", help="first day, YYYY-MM-DD (default today)")
-        trial.add_argument("--end", help=f"last day, YYYY-MM-DD (default: {TRIAL_DAYS} days from the start, inclusive)")
+        trial.add_argument("--end", help=f"last day, YYYY-MM-DD (default: {TRIAL_DAYS} days, the start included)")
         trial.add_argument("--currency", default="", help="ISO 4217 code (default the contractor's)")
         trial.add_argument("--task", help="ref or id of the time-audit task the trial tries out")
         trial.add_argument("--json", action="store_true")
@@ -374,7 +373,7 @@ class Command(BaseCommand):
         budget = _decimal(options["budget"], "--budget")
         assert budget is not None
         start = _date(options["start"], "--start") or today_in(access.workspace.time_zone)
-        end = _date(options["end"], "--end") or start + dt.timedelta(days=TRIAL_DAYS - 1)
+        end = _date(options["end"], "--end") or trial_default_end(start)
         task = None
         if options["task"]:
             tasks = access.scope(Task.objects.all())
