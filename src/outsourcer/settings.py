@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "outsourcer.contractors",
     "outsourcer.engagements",
     "outsourcer.vetting",
+    "outsourcer.deliverables",
+    "outsourcer.reminders",
+    "outsourcer.portal",
     "outsourcer.checks",
     "outsourcer.api",
 ]

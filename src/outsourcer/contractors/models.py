@@ -79,6 +79,10 @@ class Contractor(WorkspaceOwned):
     works_in_us = models.BooleanField(null=True, blank=True)
     # Why the last approval went ahead with vetting steps missing (also in the activity log).
     approval_override = models.TextField(blank=True, max_length=2000)
+    # The account this contractor signs in to the portal with (linked when their invitation is accepted).
+    portal_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="contractor_profiles"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name", "ref"]
