@@ -7,7 +7,16 @@ from django.utils import timezone
 from outsourcer.accounts.models import Membership, Role, User, Workspace
 from outsourcer.checks.models import Finding
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
-from outsourcer.engagements.models import Engagement, Rating
+from outsourcer.deliverables.models import Milestone, ReferenceText, Review, Submission
+from outsourcer.engagements.models import (
+    Brief,
+    CheckIn,
+    CommunicationPlan,
+    CustomerCommitment,
+    Engagement,
+    Rating,
+    TimeEntry,
+)
 from outsourcer.planning.models import Task
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -166,3 +175,111 @@ class RatingFactory(factory.django.DjangoModelFactory):
     on = factory.LazyFunction(lambda: dt.date(2026, 11, 20))
     overall = 4
     would_rehire = True
+
+
+class CustomerCommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerCommitment
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    ref = factory.Sequence(lambda n: f"cc-{n}")
+    customer = factory.Sequence(lambda n: f"Customer {n}")
+    title = factory.Sequence(lambda n: f"Promise {n}")
+    promised_on = factory.LazyFunction(lambda: dt.date(2027, 1, 29))
+    buffer_days = 3
+
+
+class BriefFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brief
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    goals = "Win more local customers through a clearer website."
+    context = "We are a ten-person studio; most customers come from referrals."
+    deliverables = factory.LazyFunction(lambda: ["Home page copy", "Three case studies"])
+    acceptance_criteria = factory.LazyFunction(lambda: ["Reads at grade 8 or below", "Uses our tone guide"])
+    out_of_scope = "Visual design."
+    constraints = "Plain English; no stock photos."
+
+
+class CommunicationPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunicationPlan
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    point_person = "Maya Chen"
+    escalation_contact = "Sam Ortiz"
+    channels = factory.LazyFunction(lambda: ["email", "video"])
+    important_topics_channel = "video"
+    cadence = "weekly"
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    on = factory.LazyFunction(lambda: dt.date(2026, 11, 20))
+    kind = "status_update"
+    initiated_by = "contractor"
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeEntry
+
+    engagement = factory.SubFactory(EngagementFactory, rate_model="hourly", rate_amount=Decimal("60.00"))
+    workspace = factory.SelfAttribute("engagement.workspace")
+    worked_on = factory.LazyFunction(lambda: dt.date(2026, 11, 17))
+    hours = Decimal("3.50")
+    description = "Drafted the case studies"
+    status = "submitted"
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    ref = factory.Sequence(lambda n: f"m-{n}")
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = factory.LazyFunction(lambda: dt.date(2027, 1, 15))
+    amount = Decimal("500.00")
+    status = "planned"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    milestone = factory.SubFactory(MilestoneFactory, status="submitted")
+    workspace = factory.SelfAttribute("milestone.workspace")
+    submitted_on = factory.LazyFunction(lambda: dt.date(2026, 11, 25))
+    text = "Here is the home page copy, written for owners of small studios who want more local work."
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    milestone = factory.SubFactory(MilestoneFactory, status="accepted")
+    workspace = factory.SelfAttribute("milestone.workspace")
+    reviewed_on = factory.LazyFunction(lambda: dt.date(2026, 11, 26))
+    reviewer = "Maya Chen"
+    decision = "accepted"
+    criteria_met = factory.LazyFunction(lambda: [True, True])
+    feedback = "Clear and on brief."
+    shared_with_contractor = True
+
+
+class ReferenceTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferenceText
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    title = factory.Sequence(lambda n: f"Reference {n}")
+    text = "Our published about page: we design brands for small businesses in New York since 2009."

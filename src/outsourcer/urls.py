@@ -12,6 +12,10 @@ workspace_patterns = [
     path("", include("outsourcer.bundles.urls")),
     path("", include("outsourcer.planning.urls")),
     path("", include("outsourcer.vetting.urls")),
+    path("", include("outsourcer.engagements.urls")),
+    path("", include("outsourcer.deliverables.urls")),
+    path("", include("outsourcer.portal.urls")),
+    path("", include("outsourcer.reminders.urls")),
     path("", include("outsourcer.checks.urls")),
 ]
 

@@ -18,17 +18,19 @@ from django.db.models import Model, QuerySet
 from outsourcer.accounts.models import Membership, Role, Workspace
 from outsourcer.accounts.selectors import workspace_find
 
-Action = Literal["read", "write", "admin", "audit", "portal"]
-ACTIONS: tuple[Action, ...] = ("read", "write", "admin", "audit", "portal")
+Action = Literal["read", "write", "admin", "audit", "portal", "contribute"]
+ACTIONS: tuple[Action, ...] = ("read", "write", "admin", "audit", "portal", "contribute")
 
-# The permission matrix, in one place. `portal` is what a contractor may open: their own corner.
+# The permission matrix, in one place. `portal` is what a contractor may open: their own corner
+# (the business's members see it as a preview). `contribute` is what a contractor may do there:
+# submit work, log time; owners and managers may do it for them, viewers may not.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"read", "write", "admin", "audit", "portal"}),
-    Role.MANAGER: frozenset({"read", "write", "portal"}),
+    Role.OWNER: frozenset({"read", "write", "admin", "audit", "portal", "contribute"}),
+    Role.MANAGER: frozenset({"read", "write", "portal", "contribute"}),
     Role.VIEWER: frozenset({"read", "portal"}),
-    Role.CONTRACTOR: frozenset({"portal"}),
+    Role.CONTRACTOR: frozenset({"portal", "contribute"}),
 }
-WRITE_ACTIONS = frozenset({"write", "admin"})
+WRITE_ACTIONS = frozenset({"write", "admin", "contribute"})
 
 M = TypeVar("M", bound=Model)
 

@@ -28,6 +28,7 @@ from outsourcer.accounts.settings_rules import workspace_settings_clean
 from outsourcer.accounts.tasks import send_invitation_email
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
+from outsourcer.core.signals import invitation_accepted
 
 TOKEN_PREFIX = "osk_"
 
@@ -239,6 +240,7 @@ def invitation_accept(*, invitation: Invitation, user: User, actor: Actor | None
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
         audit_record(actor=actor, action="invitation.accept", obj=locked, workspace=invitation.workspace)
+        invitation_accepted.send(sender=Invitation, invitation=locked, user=user)
     return membership
 
 

@@ -283,3 +283,49 @@ def document_save(
         if upload is not None:
             document_attach_file(actor=actor, document=document, upload=upload)
     return document
+
+
+# --- The contractor portal -----------------------------------------------------------------------
+
+
+def contractor_portal_invite(*, actor: Actor, contractor: Contractor) -> Any:
+    """Invite the contractor, by their email, to a portal that shows only their own engagements."""
+    from outsourcer.accounts.models import Membership, Role
+    from outsourcer.accounts.services import AccountError, invitation_create
+
+    if not contractor.email:
+        raise ValidationError({"email": ["Add the contractor's email address first."]})
+    if contractor.portal_user_id is not None:
+        raise ValidationError({"email": ["This contractor already has portal access."]})
+    member = Membership.objects.filter(workspace=contractor.workspace, user__email__iexact=contractor.email).first()
+    if member is not None:
+        if member.role != Role.CONTRACTOR:
+            raise ValidationError(
+                {
+                    "email": [
+                        f"{contractor.email} is a member as {member.role}; the portal needs a contractor's account."
+                    ]
+                }
+            )
+        contractor_link_portal_user(workspace=contractor.workspace, email=contractor.email, user=member.user)
+        return None
+    try:
+        return invitation_create(
+            actor=actor, workspace=contractor.workspace, email=contractor.email, role=Role.CONTRACTOR
+        )
+    except AccountError as exc:
+        raise ValidationError({"email": [str(exc)]}) from exc
+
+
+def contractor_link_portal_user(*, workspace: Workspace, email: str, user: Any) -> int:
+    """Link the accepted invitation's account to the workspace's contractors with that email (not yet linked)."""
+    rows = Contractor.objects.filter(workspace=workspace, email__iexact=email, portal_user__isnull=True)
+    linked = 0
+    for contractor in rows:
+        contractor.portal_user = user
+        contractor.save(update_fields=["portal_user", "updated_at"])
+        audit_record(
+            actor=Actor(user=user, face="web"), action="contractor.portal_linked", obj=contractor, workspace=workspace
+        )
+        linked += 1
+    return linked

@@ -9,3 +9,7 @@ from django.dispatch import Signal
 
 # Sent with `workspace` (a Workspace instance).
 workspace_data_changed = Signal()
+
+# Sent with `invitation` and `user` when someone accepts an invitation, inside its transaction: the
+# contractors app links a contractor's portal account this way, without accounts knowing of it.
+invitation_accepted = Signal()

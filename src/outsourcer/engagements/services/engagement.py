@@ -58,6 +58,10 @@ def _clean(engagement: Engagement) -> None:
 def engagement_create(
     *, actor: Actor, contractor: Contractor, data: dict[str, Any], tasks: list[Task] | None = None
 ) -> Engagement:
+    data = dict(data)
+    commitment = data.pop("customer_commitment", None)
+    if commitment is not None and commitment.workspace_id != contractor.workspace_id:
+        raise ValidationError({"customer_commitment": ["The commitment must belong to the same workspace."]})
     unknown = set(data) - ENGAGEMENT_FIELDS
     if unknown:
         raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
@@ -68,7 +72,7 @@ def engagement_create(
     if any(t.workspace_id != workspace.pk for t in tasks or []):
         raise ValidationError({"tasks": ["A linked task must belong to the same workspace."]})
     with transaction.atomic():
-        engagement = Engagement(workspace=workspace, contractor=contractor, **fields)
+        engagement = Engagement(workspace=workspace, contractor=contractor, customer_commitment=commitment, **fields)
         _clean(engagement)
         engagement.save()
         if tasks:
@@ -79,6 +83,51 @@ def engagement_create(
         )  # fmt: skip
         workspace_data_changed.send(sender=Engagement, workspace=workspace)
     return engagement
+
+
+def engagement_update(
+    *, actor: Actor, engagement: Engagement, data: dict[str, Any], tasks: list[Task] | None = None
+) -> Engagement:
+    """Edit an engagement's terms (not its status: that has its own path). `tasks=None` leaves links alone."""
+    data = dict(data)
+    commitment = data.pop("customer_commitment", engagement.customer_commitment)
+    unknown = set(data) - ENGAGEMENT_FIELDS
+    if unknown:
+        raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
+    workspace = engagement.workspace
+    if commitment is not None and commitment.workspace_id != workspace.pk:
+        raise ValidationError({"customer_commitment": ["The commitment must belong to the same workspace."]})
+    if any(t.workspace_id != workspace.pk for t in tasks or []):
+        raise ValidationError({"tasks": ["A linked task must belong to the same workspace."]})
+    with transaction.atomic():
+        changes = apply_changes(engagement, {**data, "customer_commitment": commitment})
+        if tasks is not None:
+            before = sorted(t.ref for t in engagement.tasks.all())
+            after = sorted(t.ref for t in tasks)
+            if before != after:
+                changes["tasks"] = [before, after]
+        if not changes:
+            return engagement
+        _clean(engagement)
+        engagement.save()
+        if tasks is not None:
+            engagement.tasks.set(tasks)
+        audit_record(actor=actor, action="engagement.update", obj=engagement, workspace=workspace, changes=changes)
+        workspace_data_changed.send(sender=Engagement, workspace=workspace)
+    return engagement
+
+
+def engagement_delete(*, actor: Actor, engagement: Engagement) -> None:
+    """Only a draft goes away; work that started is kept for the record (complete or terminate it)."""
+    if engagement.status != Status.DRAFT:
+        raise ValidationError(
+            {"status": ["Only a draft engagement can be deleted; complete or terminate this one instead."]}
+        )
+    workspace = engagement.workspace
+    with transaction.atomic():
+        audit_record(actor=actor, action="engagement.delete", obj=engagement, workspace=workspace)
+        engagement.delete()
+        workspace_data_changed.send(sender=Engagement, workspace=workspace)
 
 
 def engagement_set_status(*, actor: Actor, engagement: Engagement, status: str, reason: str = "") -> Engagement:

@@ -1,0 +1,400 @@
+"""Writes for delivering: milestones, submissions (text, links, files), reviews, customer delivery, and the
+reference texts and index the originality check reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from outsourcer.accounts.models import Workspace
+from outsourcer.audit.services import apply_changes, audit_record
+from outsourcer.core.actor import Actor
+from outsourcer.core.signals import workspace_data_changed
+from outsourcer.deliverables import originality
+from outsourcer.deliverables.models import (
+    Milestone,
+    OriginalityBand,
+    OriginalityDoc,
+    OriginalityMatch,
+    ReferenceText,
+    Review,
+    Submission,
+    SubmissionFile,
+)
+from outsourcer.engagements.models import Brief, Engagement, Status
+
+MILESTONE_FIELDS = frozenset({"ref", "title", "description", "due_on", "amount", "status"})
+REVIEW_FIELDS = frozenset({"reviewed_on", "reviewer", "decision", "criteria_met", "feedback", "shared_with_contractor"})
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_FILES = 10
+MAX_LINKS = 20
+
+
+def _user(actor: Actor) -> Any:
+    return actor.user if actor.user is not None and actor.user.pk else None
+
+
+def _refuse_unknown(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
+
+
+def _changed(workspace: Workspace, sender: type) -> None:
+    workspace_data_changed.send(sender=sender, workspace=workspace)
+
+
+# --- Milestones ----------------------------------------------------------------------------------
+
+
+def milestone_new_ref(*, workspace: Workspace) -> str:
+    taken = set(Milestone.objects.filter(workspace=workspace).values_list("ref", flat=True))
+    ref = f"m-{secrets.token_hex(4)}"
+    while ref in taken:
+        ref = f"m-{secrets.token_hex(4)}"
+    return ref
+
+
+def _milestone_clean(milestone: Milestone) -> None:
+    milestone.full_clean(exclude=["workspace", "engagement"], validate_unique=False, validate_constraints=False)
+    clash = Milestone.objects.filter(workspace_id=milestone.workspace_id, ref=milestone.ref)
+    if clash.exclude(pk=milestone.pk).exists():
+        raise ValidationError({"ref": [f"Another milestone already uses the ref {milestone.ref!r}."]})
+
+
+def milestone_create(*, actor: Actor, engagement: Engagement, data: dict[str, Any]) -> Milestone:
+    _refuse_unknown(data, MILESTONE_FIELDS)
+    if engagement.status in (Status.COMPLETED, Status.TERMINATED):
+        raise ValidationError({"engagement": ["This engagement has ended; it takes no new milestones."]})
+    fields = dict(data)
+    if not fields.get("ref"):
+        fields["ref"] = milestone_new_ref(workspace=engagement.workspace)
+    with transaction.atomic():
+        milestone = Milestone(workspace=engagement.workspace, engagement=engagement, **fields)
+        _milestone_clean(milestone)
+        milestone.save()
+        audit_record(
+            actor=actor, action="milestone.create", obj=milestone, workspace=engagement.workspace,
+            changes={"engagement": engagement.ref, "due_on": milestone.due_on},
+        )  # fmt: skip
+        _changed(engagement.workspace, Milestone)
+    return milestone
+
+
+def milestone_update(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -> Milestone:
+    _refuse_unknown(data, MILESTONE_FIELDS)
+    with transaction.atomic():
+        changes = apply_changes(milestone, data)
+        if changes:
+            _milestone_clean(milestone)
+            milestone.save()
+            audit_record(
+                actor=actor, action="milestone.update", obj=milestone, workspace=milestone.workspace, changes=changes
+            )
+            _changed(milestone.workspace, Milestone)
+    return milestone
+
+
+def milestone_delete(*, actor: Actor, milestone: Milestone) -> None:
+    """A milestone with submissions is kept for the record: cancel it instead."""
+    if milestone.submissions.exists():
+        raise ValidationError({"milestone": ["Work was submitted for this milestone; cancel it instead of deleting."]})
+    with transaction.atomic():
+        audit_record(actor=actor, action="milestone.delete", obj=milestone, workspace=milestone.workspace)
+        milestone.delete()
+        _changed(milestone.workspace, Milestone)
+
+
+# --- Submissions ---------------------------------------------------------------------------------
+
+
+def _links(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split()
+    links = [str(link).strip() for link in value or [] if str(link).strip()]
+    if len(links) > MAX_LINKS:
+        raise ValidationError({"links": [f"At most {MAX_LINKS} links."]})
+    for link in links:
+        parts = urlsplit(link)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 2000:
+            raise ValidationError({"links": [f"Not a web address (http or https): {link[:80]}"]})
+    return links
+
+
+def submission_create(
+    *,
+    actor: Actor,
+    milestone: Milestone,
+    submitted_on: dt.date,
+    text: str = "",
+    links: Any = None,
+    note: str = "",
+    files: list[Any] | None = None,
+) -> Submission:
+    """Deliver a milestone: at least one of text, links or files. The milestone waits for review."""
+    files = list(files or [])
+    clean_links = _links(links)
+    if not text.strip() and not clean_links and not files:
+        raise ValidationError({"text": ["Submit some text, a link or a file."]})
+    if milestone.status in (Milestone.Status.ACCEPTED, Milestone.Status.CANCELLED, Milestone.Status.REJECTED):
+        raise ValidationError({"milestone": [f"This milestone is {milestone.get_status_display().lower()}."]})
+    if milestone.engagement.status not in (Status.ACTIVE, Status.PAUSED):
+        raise ValidationError({"milestone": ["Work can only be submitted while the engagement is in progress."]})
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": [f"At most {MAX_FILES} files."]})
+    for upload in files:
+        if (getattr(upload, "size", 0) or 0) > MAX_FILE_BYTES:
+            raise ValidationError({"files": [f"{upload.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB."]})
+    workspace = milestone.workspace
+    stored: list[SubmissionFile] = []
+    try:
+        with transaction.atomic():
+            submission = Submission(
+                workspace=workspace, milestone=milestone, submitted_on=submitted_on, text=text, links=clean_links,
+                note=note.strip(), submitted_by=_user(actor),
+            )  # fmt: skip
+            submission.full_clean(exclude=["workspace", "milestone"], validate_unique=False, validate_constraints=False)
+            submission.save()
+            for upload in files:
+                attachment = SubmissionFile(
+                    workspace=workspace, submission=submission, name=str(upload.name)[:255], size=upload.size or 0
+                )
+                attachment.file.save(str(upload.name), ContentFile(upload.read()), save=False)
+                stored.append(attachment)
+                attachment.save()
+            apply_changes(milestone, {"status": Milestone.Status.SUBMITTED, "submitted_on": submitted_on})
+            milestone.save(update_fields=["status", "submitted_on", "updated_at"])
+            audit_record(
+                actor=actor, action="submission.create", obj=milestone, workspace=workspace,
+                changes={"submitted_on": submitted_on, "files": len(files), "links": len(clean_links)},
+            )  # fmt: skip
+            _changed(workspace, Submission)
+            if text.strip():
+                submission_id = submission.pk
+                transaction.on_commit(lambda: _enqueue_index(submission_id=submission_id), robust=True)
+    except Exception:
+        for attachment in stored:  # a rolled-back submission leaves no files behind
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+    return submission
+
+
+def _enqueue_index(*, submission_id: int | None = None, reference_text_id: int | None = None) -> None:
+    from outsourcer.deliverables.tasks import index_reference_text, index_submission
+
+    if submission_id is not None:
+        index_submission.enqueue(submission_id=submission_id)
+    if reference_text_id is not None:
+        index_reference_text.enqueue(reference_text_id=reference_text_id)
+
+
+# --- Reviews -------------------------------------------------------------------------------------
+
+
+def brief_criteria(engagement: Engagement) -> list[str]:
+    brief = Brief.objects.filter(engagement=engagement).only("acceptance_criteria").first()
+    return list(brief.acceptance_criteria) if brief else []
+
+
+def review_create(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -> Review:
+    """Review the latest submission against the brief's criteria, one answer each, and decide.
+
+    Accepting while a criterion is marked unmet is refused: request a revision or say why in the
+    feedback and mark it met. The milestone takes the decision as its status.
+    """
+    _refuse_unknown(data, REVIEW_FIELDS)
+    criteria = brief_criteria(milestone.engagement)
+    met = [bool(v) for v in data.get("criteria_met") or []]
+    if criteria and len(met) != len(criteria):
+        raise ValidationError(
+            {"criteria_met": [f"Answer each of the brief's {len(criteria)} acceptance criteria (met or not)."]}
+        )
+    decision = data.get("decision")
+    if decision == Review.Decision.ACCEPTED and not all(met):
+        unmet = [criteria[i] if i < len(criteria) else str(i + 1) for i, ok in enumerate(met) if not ok]
+        raise ValidationError(
+            {"decision": [f"Not every criterion is met ({'; '.join(unmet)}); request a revision instead."]}
+        )
+    workspace = milestone.workspace
+    with transaction.atomic():
+        review = Review(
+            workspace=workspace, milestone=milestone, submission=milestone.submissions.first(),
+            criteria=criteria, created_by=_user(actor), **{**data, "criteria_met": met},
+        )  # fmt: skip
+        if not review.reviewer and actor.user is not None and actor.user.pk:
+            review.reviewer = actor.user.display_name
+        review.full_clean(
+            exclude=["workspace", "milestone", "submission"], validate_unique=False, validate_constraints=False
+        )
+        review.save()
+        apply_changes(milestone, {"status": review.decision})
+        milestone.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor, action="review.create", obj=milestone, workspace=workspace,
+            changes={"decision": review.decision, "criteria_met": met, "shared": review.shared_with_contractor},
+        )  # fmt: skip
+        _changed(workspace, Review)
+    return review
+
+
+def review_set_shared(*, actor: Actor, review: Review, shared: bool) -> Review:
+    with transaction.atomic():
+        changes = apply_changes(review, {"shared_with_contractor": shared})
+        if changes:
+            review.save(update_fields=["shared_with_contractor", "updated_at"])
+            audit_record(actor=actor, action="review.share", obj=review, workspace=review.workspace, changes=changes)
+            _changed(review.workspace, Review)
+    return review
+
+
+def milestone_has_accepted_review(milestone: Milestone, on: dt.date) -> bool:
+    return milestone.reviews.filter(decision=Review.Decision.ACCEPTED, reviewed_on__lte=on).exists()
+
+
+class UnreviewedDelivery(ValidationError):
+    """Delivering to the customer without our own accepted review: allowed only when confirmed."""
+
+
+def milestone_deliver_to_customer(
+    *, actor: Actor, milestone: Milestone, on: dt.date, confirm_unreviewed: bool = False
+) -> Milestone:
+    """Record that the work went to our customer. Without an accepted review first, ask to confirm."""
+    if not confirm_unreviewed and not milestone_has_accepted_review(milestone, on):
+        raise UnreviewedDelivery(
+            {"delivered_to_customer_on": ["No accepted review on or before this date: review the work first."]}
+        )
+    with transaction.atomic():
+        changes = apply_changes(milestone, {"delivered_to_customer_on": on})
+        milestone.save(update_fields=["delivered_to_customer_on", "updated_at"])
+        audit_record(
+            actor=actor, action="milestone.deliver", obj=milestone, workspace=milestone.workspace,
+            changes={**changes, "reviewed_first": milestone_has_accepted_review(milestone, on)},
+        )  # fmt: skip
+        _changed(milestone.workspace, Milestone)
+    return milestone
+
+
+# --- Reference texts and the originality index ---------------------------------------------------
+
+
+def reference_text_add(*, actor: Actor, workspace: Workspace, title: str, text: str, source: str = "") -> ReferenceText:
+    if not text.strip():
+        raise ValidationError({"text": ["A reference text needs its text."]})
+    with transaction.atomic():
+        reference = ReferenceText(workspace=workspace, title=title.strip(), text=text, source=source.strip())
+        reference.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
+        reference.save()
+        audit_record(actor=actor, action="reference_text.create", obj=reference, workspace=workspace)
+        reference_id = reference.pk
+        transaction.on_commit(lambda: _enqueue_index(reference_text_id=reference_id), robust=True)
+    return reference
+
+
+def reference_text_delete(*, actor: Actor, reference: ReferenceText) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="reference_text.delete", obj=reference, workspace=reference.workspace)
+        reference.delete()
+        _changed(reference.workspace, ReferenceText)
+
+
+def _index(workspace_id: int, text: str, **owner: Any) -> tuple[OriginalityDoc, originality.Shingled]:
+    shingled = originality.shingle(text)
+    sig = originality.signature(shingled.shingle_set)
+    OriginalityDoc.objects.filter(**owner).delete()
+    doc = OriginalityDoc.objects.create(
+        workspace_id=workspace_id, signature=originality.to_bytes(sig), shingle_count=len(shingled.shingle_set), **owner
+    )
+    OriginalityBand.objects.bulk_create(
+        [OriginalityBand(workspace_id=workspace_id, doc=doc, key=key) for key in originality.band_keys(sig)]
+    )
+    return doc, shingled
+
+
+def originality_index_reference_text(*, reference: ReferenceText) -> OriginalityDoc:
+    """Index a reference text, and check the submissions made before it against it too."""
+    with transaction.atomic():
+        doc, theirs = _index(reference.workspace_id, reference.text, reference_text=reference)
+        keys = list(OriginalityBand.objects.filter(doc=doc).values_list("key", flat=True))
+        earlier = (
+            OriginalityDoc.objects.filter(workspace_id=reference.workspace_id, bands__key__in=keys)
+            .exclude(submission=None)
+            .distinct()
+            .select_related("submission")
+        )
+        sig, their_set, matches = originality.from_bytes(doc.signature), theirs.shingle_set, []
+        for other in earlier:
+            submission = other.submission
+            assert submission is not None
+            mine = originality.shingle(submission.text)
+            similarity = originality.jaccard(mine.shingle_set, their_set)
+            if similarity >= originality.LSH_THRESHOLD:
+                matches.append(_match(submission, doc, mine, their_set, similarity, other.signature, sig))
+        OriginalityMatch.objects.bulk_create(matches)
+        if matches:
+            _changed(reference.workspace, OriginalityMatch)
+    return doc
+
+
+def _match(
+    submission: Submission,
+    other: OriginalityDoc,
+    mine: originality.Shingled,
+    theirs: set[str],
+    similarity: float,
+    my_sig: bytes | memoryview,
+    their_sig: Any,
+) -> OriginalityMatch:
+    estimated = originality.estimated_similarity(originality.from_bytes(my_sig), originality.from_bytes(their_sig))
+    return OriginalityMatch(
+        workspace_id=submission.workspace_id,
+        submission=submission,
+        other=other,
+        similarity=round(similarity, 4),
+        estimated=round(estimated, 4),
+        passages=[{"text": p} for p in originality.shared_passages(submission.text, mine, theirs)],
+    )
+
+
+def originality_index_submission(*, submission: Submission) -> list[OriginalityMatch]:
+    """Index a submission and store its verified near-duplicates among the workspace's other texts.
+
+    Other submissions of the same milestone are not compared: a revision is meant to resemble the
+    version it revises.
+    """
+    with transaction.atomic():
+        doc, mine = _index(submission.workspace_id, submission.text, submission=submission)
+        matches = _verified_matches(submission, doc, mine)
+        OriginalityMatch.objects.filter(submission=submission).delete()
+        OriginalityMatch.objects.bulk_create(matches)
+        _changed(submission.workspace, OriginalityMatch)
+    return matches
+
+
+def _verified_matches(
+    submission: Submission, doc: OriginalityDoc, mine: originality.Shingled
+) -> list[OriginalityMatch]:
+    keys = list(OriginalityBand.objects.filter(doc=doc).values_list("key", flat=True))
+    candidates = (
+        OriginalityDoc.objects.filter(workspace_id=submission.workspace_id, bands__key__in=keys)
+        .exclude(pk=doc.pk)
+        .exclude(submission__milestone_id=submission.milestone_id)
+        .distinct()
+        .select_related("submission", "reference_text")
+    )
+    mine_set = mine.shingle_set
+    found = []
+    for other in candidates:
+        text = other.submission.text if other.submission_id else other.reference_text.text  # type: ignore[union-attr]
+        theirs = originality.shingle(text).shingle_set
+        similarity = originality.jaccard(mine_set, theirs)
+        if similarity < originality.LSH_THRESHOLD:
+            continue  # an LSH false positive: the exact check says they are not alike
+        found.append(_match(submission, other, mine, theirs, similarity, doc.signature, other.signature))
+    return found

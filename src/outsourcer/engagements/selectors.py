@@ -1,0 +1,107 @@
+"""Reads for engagements: lists, the hours against the weekly cap, and the contractor portal's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from outsourcer.accounts.door import WorkspaceAccess
+from outsourcer.accounts.models import Role, Workspace
+from outsourcer.contractors.models import Contractor
+from outsourcer.engagements.models import CheckIn, CustomerCommitment, Engagement, TimeEntry
+
+
+def engagement_list(
+    *,
+    workspace: Workspace,
+    status: str = "",
+    kind: str = "",
+    contractor: Contractor | None = None,
+    q: str = "",
+) -> QuerySet[Engagement]:
+    rows = Engagement.objects.filter(workspace=workspace).select_related("contractor", "customer_commitment")
+    if status == "running":
+        rows = rows.filter(status__in=("active", "paused"))
+    elif status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if contractor is not None:
+        rows = rows.filter(contractor=contractor)
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(ref__icontains=q) | Q(contractor__name__icontains=q))
+    return rows
+
+
+def commitment_list(*, workspace: Workspace, status: str = "") -> QuerySet[CustomerCommitment]:
+    rows = CustomerCommitment.objects.filter(workspace=workspace)
+    return rows.filter(status=status) if status else rows
+
+
+def check_in_list(*, engagement: Engagement) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(engagement=engagement).select_related("created_by")
+
+
+def time_entry_list(*, engagement: Engagement, status: str = "") -> QuerySet[TimeEntry]:
+    rows = TimeEntry.objects.filter(engagement=engagement).select_related("decided_by", "created_by")
+    return rows.filter(status=status) if status else rows
+
+
+def time_waiting_for_approval(*, workspace: Workspace) -> QuerySet[TimeEntry]:
+    return (
+        TimeEntry.objects.filter(workspace=workspace, status=TimeEntry.Status.SUBMITTED)
+        .select_related("engagement__contractor")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def week_hours(*, engagement: Engagement, week_start: dt.date, statuses: tuple[str, ...]) -> Decimal:
+    """Hours in the given statuses for the ISO week that starts on `week_start` (a Monday)."""
+    total = TimeEntry.objects.filter(
+        engagement=engagement,
+        status__in=statuses,
+        worked_on__gte=week_start,
+        worked_on__lt=week_start + dt.timedelta(days=7),
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def weekly_cap_use(*, engagement: Engagement, week_start: dt.date) -> dict[str, Any]:
+    """How full this week's hour cap is: approved, waiting, and what is left (None when there is no cap)."""
+    approved = week_hours(engagement=engagement, week_start=week_start, statuses=(TimeEntry.Status.APPROVED,))
+    waiting = week_hours(engagement=engagement, week_start=week_start, statuses=(TimeEntry.Status.SUBMITTED,))
+    cap = engagement.weekly_hour_cap
+    used = approved + waiting
+    return {
+        "week_start": week_start,
+        "approved": approved,
+        "waiting": waiting,
+        "cap": cap,
+        "left": (cap - used) if cap is not None else None,
+        "percent": int(min(used / cap, Decimal(2)) * 100) if cap else None,
+        "over": cap is not None and used > cap,
+    }
+
+
+# --- The contractor portal -----------------------------------------------------------------------
+
+
+def portal_contractors(*, access: WorkspaceAccess) -> QuerySet[Contractor]:
+    """Whom the portal speaks for: a contractor's own profiles; for the business's members, every one (preview)."""
+    rows = Contractor.objects.filter(workspace=access.workspace)
+    if access.role == Role.CONTRACTOR:
+        return rows.filter(portal_user=access.user) if access.user is not None else rows.none()
+    return rows
+
+
+def portal_engagements(*, access: WorkspaceAccess) -> QuerySet[Engagement]:
+    """The engagements the portal shows: for a contractor, only their own, never a draft."""
+    rows = Engagement.objects.filter(workspace=access.workspace).select_related("contractor")
+    if access.role == Role.CONTRACTOR:
+        if access.user is None:
+            return rows.none()
+        rows = rows.filter(contractor__portal_user=access.user)
+    return rows.exclude(status="draft")

@@ -1,0 +1,7 @@
+"""Pages of the reminders app, under /w/<uuid>/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "reminders"
+
+urlpatterns: list = []
