@@ -285,8 +285,10 @@ def test_a_viewer_can_only_hold_read_only_tokens(personas: Personas):
 
 
 def test_contractor_sees_the_portal_not_the_workspace(personas: Personas):
-    page = login_client(personas.contractor).get(f"/w/{personas.workspace.uuid}/").content.decode()
-    assert personas.owner.email in page
+    response = login_client(personas.contractor).get(f"/w/{personas.workspace.uuid}/", follow=True)
+    assert response.redirect_chain == [(f"/w/{personas.workspace.uuid}/portal/", 302)]
+    page = response.content.decode()
+    assert personas.owner.email in page and "Nothing has been shared with you yet" in page
     assert "/settings/" not in page and "/members/" not in page
 
 

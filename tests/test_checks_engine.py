@@ -185,7 +185,57 @@ def test_findings_list_most_severe_first_and_counts_by_stage(db):
     assert [p.total for p in check_trend(workspace=ws)] == [2]
 
 
-def test_a_whole_check_costs_the_same_queries_for_10_or_300_tasks(db):
+def add_work(ws, i: int) -> None:
+    """One engagement with a bit of everything the brief, manage and deliver rules read, varied by `i`."""
+    from outsourcer.deliverables.models import OriginalityDoc, OriginalityMatch
+    from tests.factories import (
+        BriefFactory,
+        CheckInFactory,
+        CommunicationPlanFactory,
+        CustomerCommitmentFactory,
+        EngagementFactory,
+        MilestoneFactory,
+        RatingFactory,
+        ReviewFactory,
+        SubmissionFactory,
+        TimeEntryFactory,
+    )
+
+    engagement = EngagementFactory(
+        contractor__workspace=ws,
+        status=("active", "draft", "completed", "paused")[i % 4],
+        rate_model=("hourly", "retainer", "fixed")[i % 3],
+        weekly_hour_cap=Decimal(2),
+        retainer_included_hours=Decimal(20),
+        customer_commitment=CustomerCommitmentFactory(workspace=ws) if i % 3 == 0 else None,
+    )
+    if i % 2:
+        BriefFactory(engagement=engagement, goals=("", "Grow the studio's local work.")[i % 4 == 1])
+    if i % 3:
+        CommunicationPlanFactory(engagement=engagement, escalation_contact=("", "Sam")[i % 2], needs_overlap_hours=3)
+    for days in (i % 30, 20 + i % 10):
+        CheckInFactory(
+            engagement=engagement, on=TODAY - dt.timedelta(days=days), kind="status_request", initiated_by="us"
+        )
+    for day in (3, 10 + i % 5, 24):
+        TimeEntryFactory(engagement=engagement, worked_on=dt.date(2026, 11, day), hours=3, status="approved")
+    milestone = MilestoneFactory(
+        engagement=engagement,
+        due_on=dt.date(2026, 11, 1 + i % 28) + dt.timedelta(days=60 * (i % 2)),
+        status=("planned", "submitted", "revision_requested", "accepted")[i % 4],
+        delivered_to_customer_on=dt.date(2026, 11, 20) if i % 5 == 0 else None,
+    )
+    ReviewFactory(milestone=milestone, decision=("accepted", "revision_requested")[i % 2], feedback="")
+    RatingFactory(engagement=engagement, shared_with_contractor=bool(i % 2))
+    submission = SubmissionFactory(milestone=milestone)
+    earlier = SubmissionFactory(milestone=MilestoneFactory(engagement=engagement, status="accepted"))
+    other = OriginalityDoc.objects.create(workspace=ws, submission=earlier, signature=b"")
+    OriginalityMatch.objects.create(
+        workspace=ws, submission=submission, other=other, similarity=0.3 + (i % 5) / 10, estimated=0.5
+    )
+
+
+def test_a_whole_check_costs_the_same_queries_for_10_or_300_rows(db):
     def queries(n: int) -> int:
         ws = WorkspaceFactory()
         for i in range(n):
@@ -196,6 +246,7 @@ def test_a_whole_check_costs_the_same_queries_for_10_or_300_tasks(db):
                 knowledge=("none", "basic")[i % 2],
                 status=("in_house", "outsourced")[i % 2],
             )
+            add_work(ws, i)
         run(ws)  # the second run updates every finding: the costlier path
         with CaptureQueriesContext(connection) as ctx:
             run(ws)

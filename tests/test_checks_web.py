@@ -77,7 +77,7 @@ def test_dashboard_counts_findings_by_severity_and_stage(personas: Personas, fir
     # The plan row of the stage grid links its two warnings and one info; later stages wait.
     assert f'href="{url(ws, "findings")}?stage=plan&severity=warning">2</a>' in page
     assert f'href="{url(ws, "findings")}?stage=plan&severity=info">1</a>' in page
-    assert page.count("Later release") == 6  # plan and vet have rules; the six other stages wait
+    assert page.count("Later release") == 3  # five stages have rules; pay, risk and comply wait
     # The top findings: each with its message, its fix and a link to its task.
     books = finding_of(ws, "plan/not-outsourcing-enough")
     assert books.message in page and books.fix in page
@@ -335,7 +335,11 @@ def test_overview_shows_the_health_card_and_links_the_live_stages(personas: Pers
     assert f'href="{url(ws, "dashboard")}">Health check</a></h3>' in page
     assert f'href="{reverse("planning:plan", kwargs={"ws": ws.uuid})}">Plan</a></h3>' in page
     assert f'href="{reverse("vetting:directory", kwargs={"ws": ws.uuid})}">Vet contractors</a></h3>' in page
-    assert page.count("Later release") == 5  # brief, manage, deliver, pay, risk
+    engagements = reverse("engagements:list", kwargs={"ws": ws.uuid})
+    assert f'href="{engagements}">Brief & contract</a></h3>' in page
+    assert f'href="{engagements}">Manage</a></h3>' in page
+    assert f'href="{reverse("deliverables:list", kwargs={"ws": ws.uuid})}">Deliver & review</a></h3>' in page
+    assert page.count("Later release") == 2  # pay, risk
 
 
 def test_overview_health_card_before_any_check(personas: Personas):

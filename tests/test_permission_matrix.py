@@ -8,20 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
 
-from outsourcer.accounts.door import ROLE_ACTIONS
+from outsourcer.accounts.door import ROLE_ACTIONS, WRITE_ACTIONS
+from outsourcer.accounts.models import User, Workspace
 from tests.conftest import PERSONAS, Personas, login_client, token_client
-from tests.urlconf import SAMPLES, api_operations, fill, sample_values, web_pages
+from tests.factories import (
+    BriefFactory,
+    ContractorFactory,
+    EngagementFactory,
+    MilestoneFactory,
+    TimeEntryFactory,
+)
+from tests.urlconf import (
+    SAMPLES,
+    SampleMaker,
+    _portal_contractor,
+    api_operations,
+    fill,
+    sample_values,
+    web_pages,
+)
 
 WORKSPACE_PAGES = [p for p in web_pages() if isinstance(p.policy, dict)]
 OTHER_PAGES = [p for p in web_pages() if not isinstance(p.policy, dict)]
 DENIED = {403, 404}
 
 # Request bodies for API operations that take one; an operation with a body and no sample fails loudly.
-API_BODIES: dict[tuple[str, str], dict] = {
+# A body may be made for the workspace and caller at hand: `(workspace, user) -> dict`.
+API_BODIES: dict[tuple[str, str], dict | Callable[[Workspace, User], dict]] = {
     ("POST", "/workspaces"): {"name": "Made by the matrix", "time_zone": "Europe/Berlin"},
     ("PATCH", "/workspaces/{ws}"): {"region": "NY"},
     ("PATCH", "/workspaces/{ws}/members/{member}"): {"role": "viewer"},
@@ -85,7 +103,100 @@ API_BODIES: dict[tuple[str, str], dict] = {
     },
     ("POST", "/workspaces/{ws}/trials/{engagement}/finish"): {"passed": True, "overall": 4, "on": "2026-12-15"},
     ("PUT", "/workspaces/{ws}/scorecard-weights"): {"references": 2, "interviews": 2, "trial": 4, "ratings": 3},
+    # Engagements: the sample engagement is an active trial, started 2026-11-01, with no brief.
+    ("POST", "/workspaces/{ws}/engagements"): lambda workspace, user: {
+        "contractor": str(ContractorFactory(workspace=workspace).uuid),
+        "title": "Matrix engagement",
+        "rate": {"model": "hourly", "amount": "55.00", "weekly_hour_cap": "20"},
+    },
+    ("PATCH", "/workspaces/{ws}/engagements/{engagement}"): {"title": "Matrix, renamed", "rate": {"amount": "450"}},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/status"): {"status": "paused"},
+    ("PUT", "/workspaces/{ws}/engagements/{engagement}/brief"): {
+        "goals": "Win more local customers with a clearer website.",
+        "deliverables": ["Home page copy"],
+        "acceptance_criteria": ["Reads at grade 8 or below"],
+    },
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/brief/send"): {"note": "The first version."},
+    ("PUT", "/workspaces/{ws}/engagements/{engagement}/communication"): {
+        "point_person": "Maya Chen",
+        "channels": ["email", "video"],
+        "important_topics_channel": "video",
+        "cadence": "weekly",
+        "needs_overlap_hours": "2",
+    },
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/check-ins"): {"on": "2026-11-20", "kind": "meeting"},
+    ("PATCH", "/workspaces/{ws}/check-ins/{check_in}"): {"notes": "Went through the draft together."},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/time-entries"): {
+        "worked_on": "2026-11-17",
+        "hours": "2.5",
+        "submit": True,
+    },
+    ("PATCH", "/workspaces/{ws}/time-entries/{time_entry}"): {"hours": "4"},
+    ("POST", "/workspaces/{ws}/time-entries/{time_entry}/submit"): {},
+    ("POST", "/workspaces/{ws}/time-entries/{time_entry}/decide"): {"approve": True},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/ratings"): {"on": "2026-11-30", "overall": 4},
+    ("POST", "/workspaces/{ws}/commitments"): {
+        "customer": "Matrix customer",
+        "title": "Matrix promise",
+        "promised_on": "2027-02-01",
+    },
+    ("PATCH", "/workspaces/{ws}/commitments/{commitment}"): {"buffer_days": 5},
+    # Deliverables: the sample milestone waits for review, with a text submission and a brief of two criteria.
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/milestones"): {"title": "Matrix", "due_on": "2027-01-15"},
+    ("PATCH", "/workspaces/{ws}/milestones/{milestone}"): {"due_on": "2027-02-01"},
+    ("POST", "/workspaces/{ws}/milestones/{milestone}/submissions"): {"text": "The revised home page copy."},
+    ("POST", "/workspaces/{ws}/milestones/{milestone}/reviews"): {
+        "reviewed_on": "2026-11-26",
+        "decision": "accepted",
+        "criteria_met": [True, True],
+    },
+    ("PATCH", "/workspaces/{ws}/reviews/{review}"): {"shared_with_contractor": False},
+    ("POST", "/workspaces/{ws}/milestones/{milestone}/deliver"): {"on": "2026-12-01", "confirm_unreviewed": True},
+    ("POST", "/workspaces/{ws}/reference-texts"): {"title": "Our about page", "text": "We design brands since 2009."},
+    # The contractor portal: the contractor persona's samples are their own.
+    ("POST", "/workspaces/{ws}/portal/milestones/{milestone}/submissions"): {"text": "Here is my revision."},
+    ("POST", "/workspaces/{ws}/portal/engagements/{engagement}/time-entries"): {
+        "worked_on": "2026-11-18",
+        "hours": 1.5,
+    },
+    ("POST", "/workspaces/{ws}/portal/time-entries/{time_entry}/submit"): {},
 }
+
+
+def _draft_engagement(workspace: Workspace, user: User) -> str:
+    return str(EngagementFactory(contractor=_portal_contractor(workspace, user), status="draft").uuid)
+
+
+def _briefed_engagement(workspace: Workspace, user: User) -> str:
+    return str(
+        BriefFactory(engagement=EngagementFactory(contractor=_portal_contractor(workspace, user))).engagement.uuid
+    )
+
+
+def _milestone_without_work(workspace: Workspace, user: User) -> str:
+    return str(MilestoneFactory(engagement=EngagementFactory(contractor=_portal_contractor(workspace, user))).uuid)
+
+
+def _draft_time_entry(workspace: Workspace, user: User) -> str:
+    engagement = EngagementFactory(contractor=_portal_contractor(workspace, user), rate_model="hourly")
+    return str(TimeEntryFactory(engagement=engagement, status="draft").uuid)
+
+
+# Operations that need their object in another state than the shared sample of tests/urlconf.py.
+API_SAMPLES: dict[tuple[str, str], dict[str, SampleMaker]] = {
+    ("DELETE", "/workspaces/{ws}/engagements/{engagement}"): {"engagement": _draft_engagement},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/brief/send"): {"engagement": _briefed_engagement},
+    ("DELETE", "/workspaces/{ws}/milestones/{milestone}"): {"milestone": _milestone_without_work},
+    ("POST", "/workspaces/{ws}/time-entries/{time_entry}/submit"): {"time_entry": _draft_time_entry},
+    ("POST", "/workspaces/{ws}/portal/time-entries/{time_entry}/submit"): {"time_entry": _draft_time_entry},
+}
+
+
+def op_values(op, workspace: Workspace, user: User) -> dict[str, str]:
+    values = sample_values(op.args, workspace, user)
+    for arg, make in API_SAMPLES.get((op.method, op.path), {}).items():
+        values[arg] = make(workspace, user)
+    return values
 
 
 def allowed(persona: str, action: str | None) -> bool:
@@ -169,12 +280,13 @@ def _call(client: Client, op, url: str, body: dict | None):
     return getattr(client, op.method.lower())(url, **kwargs)
 
 
-def _body(op) -> dict | None:
+def _body(op, personas: Personas, user: User | None = None) -> dict | None:
     if op.method in {"GET", "DELETE"}:
         return None
     key = (op.method, op.path)
     assert key in API_BODIES, f"add a sample request body for {op.method} {op.path} to API_BODIES"
-    return API_BODIES[key]
+    body = API_BODIES[key]
+    return body(personas.workspace, user or personas.owner) if callable(body) else body
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
@@ -183,8 +295,8 @@ def _body(op) -> dict | None:
 def test_api_operations(op, persona, auth, personas: Personas):
     user = personas.user(persona)
     client = token_client(user, personas.workspace) if auth == "token" else login_client(user)
-    url = op.url(sample_values(op.args, personas.workspace, user))
-    response = _call(client, op, url, _body(op))
+    url = op.url(op_values(op, personas.workspace, user))
+    response = _call(client, op, url, _body(op, personas, user))
     # Reading roles hold read-only tokens, and a read-only token never changes anything.
     read_only_token = persona in {"viewer", "contractor"}
     unsafe = op.method not in {"GET", "HEAD", "OPTIONS"}
@@ -214,7 +326,7 @@ def test_unsafe_operations_declare_a_writing_action():
     loose = [
         f"{o.method} {o.path}"
         for o in UNSAFE
-        if o.action not in {"write", "admin"} and (o.method, o.path) not in READER_WRITES
+        if o.action not in WRITE_ACTIONS and (o.method, o.path) not in READER_WRITES
     ]
     assert not loose, f"unsafe operations that only declare reading: {loose}"
 
@@ -222,8 +334,8 @@ def test_unsafe_operations_declare_a_writing_action():
 @pytest.mark.parametrize("op", [o for o in UNSAFE if o.action != "account"], ids=lambda o: f"{o.method} {o.path}")
 def test_read_only_token_cannot_write(op, personas: Personas):
     client = token_client(personas.owner, personas.workspace, read_only=True)
-    url = op.url(sample_values(op.args, personas.workspace, personas.owner))
-    response = _call(client, op, url, _body(op))
+    url = op.url(op_values(op, personas.workspace, personas.owner))
+    response = _call(client, op, url, _body(op, personas))
     assert response.status_code == 403
     assert response.json()["message"] == "This API token is read-only."
 
@@ -232,22 +344,22 @@ def test_read_only_token_cannot_write(op, personas: Personas):
 def test_token_opens_only_its_own_workspace(op, personas: Personas):
     """The outsider's token is valid, but for Other Co; Acme stays invisible to it."""
     client = token_client(personas.outsider, personas.other_workspace)
-    url = op.url(sample_values(op.args, personas.workspace, personas.owner))
-    assert _call(client, op, url, _body(op)).status_code == 404
+    url = op.url(op_values(op, personas.workspace, personas.owner))
+    assert _call(client, op, url, _body(op, personas)).status_code == 404
 
 
 @pytest.mark.parametrize("op", [o for o in OPERATIONS if set(o.args) - {"ws"}], ids=lambda o: f"{o.method} {o.path}")
 def test_api_objects_of_another_workspace_are_absent(op, personas: Personas):
     client = token_client(personas.owner, personas.workspace)
-    foreign = sample_values(op.args, personas.other_workspace, personas.outsider)
+    foreign = op_values(op, personas.other_workspace, personas.outsider)
     url = op.url({**foreign, "ws": str(personas.workspace.uuid)})
-    assert _call(client, op, url, _body(op)).status_code == 404
+    assert _call(client, op, url, _body(op, personas)).status_code == 404
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
 def test_api_without_credentials_is_401(op, personas: Personas):
     url = op.url({arg: str(personas.workspace.uuid) for arg in op.args})
-    response = _call(Client(), op, url, _body(op))
+    response = _call(Client(), op, url, _body(op, personas))
     assert response.status_code == 401
     assert response.json()["message"].startswith("Authentication required")
 

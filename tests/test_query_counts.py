@@ -6,6 +6,7 @@ must be equal, and both under a ceiling. New kinds of rows join through ROW_MAKE
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -19,15 +20,21 @@ from outsourcer.core.actor import Actor
 from outsourcer.planning.scoring import STATUSES
 from tests.conftest import Personas, login_client
 from tests.factories import (
+    BriefFactory,
     ContractorFactory,
+    CustomerCommitmentFactory,
     DocumentFactory,
     EngagementFactory,
     FindingFactory,
     InterviewFactory,
     MembershipFactory,
+    MilestoneFactory,
     RatingFactory,
     RedFlagFactory,
     ReferenceCheckFactory,
+    ReferenceTextFactory,
+    ReviewFactory,
+    SubmissionFactory,
     TaskFactory,
     UserFactory,
     WorkspaceFactory,
@@ -87,6 +94,96 @@ def _contractors(ws: Workspace, owner, n: int) -> None:
         EngagementFactory(contractor=contractor, kind=("project", "ongoing")[i % 2])
 
 
+def _deliverables(ws: Workspace, owner, n: int) -> None:
+    """Milestones with submissions, files and reviews; customer commitments with linked work; reference
+    texts; and, on the first milestone and engagement (the sample pages'), more of each and originality matches."""
+    from outsourcer.deliverables.models import Milestone, OriginalityDoc, OriginalityMatch, SubmissionFile
+    from outsourcer.engagements.models import Engagement
+
+    statuses = Milestone.Status.values
+    sample = Milestone.objects.filter(workspace=ws).order_by("pk").first()
+    home = Engagement.objects.filter(workspace=ws).order_by("pk").first()
+    for i in range(n):
+        commitment = CustomerCommitmentFactory(workspace=ws, status=("open", "delivered")[i % 2])
+        engagement = EngagementFactory(contractor=ContractorFactory(workspace=ws), customer_commitment=commitment)
+        BriefFactory(engagement=engagement)
+        milestone = MilestoneFactory(
+            engagement=engagement, status=statuses[i % len(statuses)], due_on=dt.date(2026, 11, 1 + i % 28)
+        )
+        submission = SubmissionFactory(milestone=milestone)
+        SubmissionFile.objects.create(workspace=ws, submission=submission, file="submissions/q.pdf", name="q.pdf")
+        ReviewFactory(milestone=milestone, submission=submission, decision=("accepted", "rejected")[i % 2])
+        reference = ReferenceTextFactory(workspace=ws)
+        if home is not None:
+            MilestoneFactory(engagement=home, status=statuses[i % len(statuses)])
+        if sample is None:
+            continue
+        earlier = SubmissionFactory(milestone=sample, submitted_on=dt.date(2026, 10, 1 + i % 28), links=["https://x"])
+        SubmissionFile.objects.create(workspace=ws, submission=earlier, file="submissions/q.pdf", name="e.pdf")
+        ReviewFactory(milestone=sample, submission=earlier, decision="revision_requested", feedback="More.")
+        latest = sample.submissions.order_by("-submitted_on", "-pk").first()
+        OriginalityDoc.objects.get_or_create(workspace=ws, submission=latest, defaults={"signature": b""})
+        for owner_kwargs in ({"submission": submission}, {"reference_text": reference}):
+            doc = OriginalityDoc.objects.create(workspace=ws, signature=b"", **owner_kwargs)
+            OriginalityMatch.objects.create(
+                workspace=ws, submission=latest, other=doc, similarity=0.6, estimated=0.6, passages=[{"text": "x"}]
+            )
+
+
+def _engagement_work(ws: Workspace, owner, n: int) -> None:
+    """On the first engagement (the sample pages'): check-ins, time entries over the weeks the time tab
+    draws, ratings, linked tasks and sent brief versions; on the first commitment, linked engagements."""
+    from django.utils import timezone
+
+    from outsourcer.engagements.models import Brief, BriefVersion, CheckIn, CustomerCommitment, Engagement, TimeEntry
+    from tests.factories import CheckInFactory, TimeEntryFactory
+
+    home = Engagement.objects.filter(workspace=ws).order_by("pk").first()
+    if home is None:
+        return
+    brief = Brief.objects.filter(engagement=home).first() or BriefFactory(engagement=home)
+    first = BriefVersion.objects.filter(brief=brief).count() + 1
+    today = dt.date.today()
+    for i in range(n):
+        CheckInFactory(engagement=home, on=today - dt.timedelta(days=i % 20), kind=CheckIn.Kind.values[i % 4])
+        TimeEntryFactory(
+            engagement=home, worked_on=today - dt.timedelta(days=i % 56), status=TimeEntry.Status.values[i % 4]
+        )
+        RatingFactory(engagement=home, overall=1 + i % 5)
+        home.tasks.add(TaskFactory(workspace=ws))
+        BriefVersion.objects.create(
+            workspace=ws,
+            brief=brief,
+            number=first + i,
+            content={"goals": f"v{i}"},
+            sent_at=timezone.now(),
+            sent_by=owner,
+        )
+    commitment = CustomerCommitment.objects.filter(workspace=ws).order_by("pk").first()
+    if commitment is not None:
+        for _ in range(n):
+            EngagementFactory(contractor=ContractorFactory(workspace=ws), customer_commitment=commitment)
+
+
+def _reminders(ws: Workspace, owner, n: int) -> None:
+    """Reminders sent to the owner (the settings page lists the latest), and other members' preferences."""
+    from outsourcer.reminders.models import ReminderPreference, ReminderSent
+
+    start = ReminderSent.objects.filter(workspace=ws).count()
+    for i in range(start, start + n):
+        ReminderSent.objects.create(
+            workspace=ws,
+            key=f"due_soon:q{i}:2026-11-01:{owner.email}",
+            kind=("due_soon", "overdue", "time_waiting", "silence", "digest")[i % 5],
+            recipient=owner.email,
+            subject_line=f"[{ws.name}] Reminder {i}",
+            body="Body",
+            state=("sent", "digest", "claimed")[i % 3],
+        )
+        member = MembershipFactory(workspace=ws, user=UserFactory(), role=Role.MANAGER)
+        ReminderPreference.objects.create(workspace=ws, user=member.user, delivery="daily")
+
+
 ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _members,
     _invitations,
@@ -96,6 +193,9 @@ ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _tasks,
     _contractors,
     _findings,
+    _engagement_work,
+    _deliverables,
+    _reminders,
 ]
 
 GET_PAGES = [p for p in web_pages() if isinstance(p.policy, dict) and p.policy.get("GET")]

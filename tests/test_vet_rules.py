@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from outsourcer.bundles.demo import demo_document
 from outsourcer.bundles.services import bundle_import_into, bundle_import_new
@@ -233,7 +233,11 @@ def test_timezone_gap_names_the_worst_day_and_the_hours(db):
         "Photo retouching with Marisol Reyes needs 2 h of shared working time a day, but on Tuesday "
         "1 December 2026, the worst working day of the next 30, your hours and theirs do not overlap at all."
     )
-    assert subject_url(gap, ws) is None  # engagements have no page of their own yet
+    try:  # engagements link to their page once the engagement pages are installed
+        page = reverse("engagements:detail", kwargs={"ws": ws.uuid, "engagement": gap.subject_uuid})
+    except NoReverseMatch:
+        page = None
+    assert subject_url(gap, ws) == page
 
 
 def test_timezone_gap_follows_summer_time_on_both_sides(db):

@@ -19,15 +19,23 @@ from outsourcer.accounts.services import api_token_create, invitation_create
 from outsourcer.api.api import api
 from outsourcer.core.actor import Actor
 from tests.factories import (
+    BriefFactory,
+    CheckInFactory,
     ContractorFactory,
+    CustomerCommitmentFactory,
     DocumentFactory,
     EngagementFactory,
     FindingFactory,
     InterviewFactory,
     MembershipFactory,
+    MilestoneFactory,
     RedFlagFactory,
     ReferenceCheckFactory,
+    ReferenceTextFactory,
+    ReviewFactory,
+    SubmissionFactory,
     TaskFactory,
+    TimeEntryFactory,
     UserFactory,
 )
 
@@ -131,8 +139,60 @@ def _sample_document(workspace: Workspace, user: User) -> str:
     return str(document.uuid)
 
 
+def _portal_contractor(workspace: Workspace, user: User) -> Any:
+    """A contractor of `workspace`; the caller's own when the caller signs in as a contractor (their portal)."""
+    is_contractor = Membership.objects.filter(workspace=workspace, user=user, role=Role.CONTRACTOR).exists()
+    return ContractorFactory(workspace=workspace, portal_user=user if is_contractor else None)
+
+
 def _sample_trial(workspace: Workspace, user: User) -> str:
-    return str(EngagementFactory(contractor=ContractorFactory(workspace=workspace), kind="trial").uuid)
+    return str(EngagementFactory(contractor=_portal_contractor(workspace, user), kind="trial").uuid)
+
+
+def _sample_milestone(workspace: Workspace, user: User) -> str:
+    """A milestone waiting for review, with one text submission, of an engagement with a brief."""
+    engagement = EngagementFactory(contractor=_portal_contractor(workspace, user))
+    BriefFactory(engagement=engagement)
+    milestone = MilestoneFactory(engagement=engagement, status="submitted")
+    SubmissionFactory(milestone=milestone)
+    return str(milestone.uuid)
+
+
+def _sample_submission_file(workspace: Workspace, user: User) -> str:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from outsourcer.deliverables.models import SubmissionFile
+
+    name = "submissions/sample-for-url-tests.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(SAMPLE_PDF))
+    engagement = EngagementFactory(contractor=_portal_contractor(workspace, user))
+    submission = SubmissionFactory(milestone=MilestoneFactory(engagement=engagement, status="submitted"))
+    attachment = SubmissionFile.objects.create(
+        workspace=workspace, submission=submission, file=name, name="draft.pdf", size=len(SAMPLE_PDF)
+    )
+    return str(attachment.uuid)
+
+
+def _sample_time_entry(workspace: Workspace, user: User) -> str:
+    engagement = EngagementFactory(
+        contractor=_portal_contractor(workspace, user), rate_model="hourly", rate_amount="60.00"
+    )
+    return str(TimeEntryFactory(engagement=engagement, status="submitted").uuid)
+
+
+def _engagement_child(factory_class: Any) -> SampleMaker:
+    def make(workspace: Workspace, user: User) -> str:
+        engagement = EngagementFactory(contractor=_portal_contractor(workspace, user))
+        return str(factory_class(engagement=engagement).uuid)
+
+    return make
+
+
+def _sample_review(workspace: Workspace, user: User) -> str:
+    engagement = EngagementFactory(contractor=_portal_contractor(workspace, user))
+    return str(ReviewFactory(milestone=MilestoneFactory(engagement=engagement, status="accepted")).uuid)
 
 
 SAMPLES: dict[str, SampleMaker] = {
@@ -142,6 +202,13 @@ SAMPLES: dict[str, SampleMaker] = {
     "document": _sample_document,
     "red_flag": _record_maker(RedFlagFactory),
     "engagement": _sample_trial,
+    "milestone": _sample_milestone,
+    "submission_file": _sample_submission_file,
+    "review": _sample_review,
+    "check_in": _engagement_child(CheckInFactory),
+    "time_entry": _sample_time_entry,
+    "commitment": lambda workspace, user: str(CustomerCommitmentFactory(workspace=workspace).uuid),
+    "reference_text": lambda workspace, user: str(ReferenceTextFactory(workspace=workspace).uuid),
     "member": _sample_member,
     "invitation": _sample_invitation,
     "token": _sample_token,

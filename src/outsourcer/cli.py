@@ -28,9 +28,14 @@ PRODUCT_COMMANDS = [
     ("plan", "rank a time audit into an outsourcing plan: a CSV file (no database needed) or --workspace"),
     ("tasks", "the time audit of a workspace: list, add, import and export CSV"),
     ("contractors", "the contractor directory: list, show, add, stage, trial"),
+    ("engagements", "engagements: list, show, status, brief (its score), hours (against the weekly cap)"),
+    ("time", "contractors' time entries: list, approve, reject"),
+    ("milestones", "milestones across a workspace: list (--overdue)"),
+    ("commitments", "what you promised your customers: list"),
     ("check", "run the health check on a workspace and report its findings (exit 1 on --fail-on)"),
     ("rules", "print the health-check rule catalogue (Markdown with --markdown)"),
-    ("scheduler", "enqueue the daily health check on a timer (started by serve)"),
+    ("reminders", "send due reminders and daily digests now (--once, --dry-run, --as-of)"),
+    ("scheduler", "enqueue the daily health check and reminders on a timer (started by serve)"),
     ("worker", "run background jobs (emails, reminders): the database queue, or RQ with Redis"),
 ]
 

@@ -5,6 +5,7 @@ from outsourcer.accounts import views as account_views
 from outsourcer.api.api import api
 from outsourcer.bundles import views as bundle_views
 from outsourcer.core import views as core_views
+from outsourcer.reminders import views as reminder_views
 
 workspace_patterns = [
     path("", include("outsourcer.accounts.workspace_urls")),
@@ -24,6 +25,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("outsourcer.accounts.urls")),
     path("workspaces/import/", bundle_views.import_new, name="import_new"),
+    # A person's calendar of due dates, by its secret address (see docs/reminders.md).
+    path("calendar/<str:feed_token>.ics", reminder_views.feed, name="reminders_feed"),
     path("w/<uuid:ws>/", include(workspace_patterns)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -197,9 +197,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @workspace_view(get="portal")
 def dashboard(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     ws = access.workspace
-    if not access.can("read"):
-        owners = selectors.member_list(workspace=ws).filter(role=Role.OWNER)
-        return render_access(request, access, "accounts/portal.html", {"owners": owners})
+    if not access.can("read"):  # a contractor: their corner is the portal (by name; accounts knows no portal code)
+        return redirect(reverse("portal:home", kwargs={"ws": ws.uuid}))
     members = selectors.member_list(workspace=ws)
     recent = audit_entry_list(workspace=ws)[:8] if access.can("audit") else []
     steps = [

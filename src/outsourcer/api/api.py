@@ -17,13 +17,17 @@ from outsourcer.accounts.api import router as accounts_router
 from outsourcer.accounts.api_door import AUTH
 from outsourcer.accounts.door import ObjectNotFound, WorkspaceNotFound
 from outsourcer.accounts.services import AccountError
+from outsourcer.api.conflicts import StateConflict
 from outsourcer.audit.api import router as audit_router
 from outsourcer.bundles.api import router as bundles_router
 from outsourcer.bundles.services import BundleConflict
 from outsourcer.bundles.validation import BundleInvalid
 from outsourcer.checks.api import router as checks_router
 from outsourcer.contractors.services import PossibleDuplicates
+from outsourcer.deliverables.api import router as deliverables_router
+from outsourcer.engagements.api import router as engagements_router
 from outsourcer.planning.api import router as planning_router
+from outsourcer.portal.api import router as portal_router
 from outsourcer.vetting.api import router as vetting_router
 from outsourcer.vetting.serialize import duplicate_dict
 from outsourcer.vetting.services import VettingIncomplete
@@ -74,6 +78,9 @@ api.add_router("", bundles_router)
 api.add_router("", planning_router)
 api.add_router("", checks_router)
 api.add_router("", vetting_router)
+api.add_router("", engagements_router)
+api.add_router("", deliverables_router)
+api.add_router("", portal_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
@@ -150,6 +157,12 @@ def _possible_duplicates(request: HttpRequest, exc: PossibleDuplicates) -> HttpR
 @api.exception_handler(VettingIncomplete)
 def _vetting_incomplete(request: HttpRequest, exc: VettingIncomplete) -> HttpResponse:
     return _error(request, 409, str(exc), missing=list(exc.gaps))
+
+
+@api.exception_handler(StateConflict)
+def _state_conflict(request: HttpRequest, exc: StateConflict) -> HttpResponse:
+    errors = [{"path": f"$.{field}", "message": " ".join(msgs)} for field, msgs in exc.errors.items()]
+    return _error(request, 409, str(exc), errors=errors)
 
 
 @api.exception_handler(HttpError)

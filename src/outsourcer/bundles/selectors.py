@@ -7,13 +7,22 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
 from outsourcer.contractors.selectors import contractor_detail
-from outsourcer.engagements.models import Engagement, Rating
+from outsourcer.deliverables.models import Milestone, Review, Submission
+from outsourcer.engagements.models import (
+    Brief,
+    CheckIn,
+    CommunicationPlan,
+    CustomerCommitment,
+    Engagement,
+    Rating,
+    TimeEntry,
+)
 from outsourcer.planning.models import Task
 
 
@@ -165,8 +174,92 @@ def rating_item(rating: Rating) -> dict[str, Any]:
     return item
 
 
+def commitment_item(commitment: CustomerCommitment) -> dict[str, Any]:
+    """A promise to a customer; its notes are the workspace's own and not part of the format."""
+    c = commitment
+    return {
+        "ref": c.ref,
+        "customer": c.customer,
+        "title": c.title,
+        "promised_on": c.promised_on.isoformat(),
+        "buffer_days": c.buffer_days,
+        "status": c.status,
+    }
+
+
+def brief_item(brief: Brief) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for key in ("goals", "context", "deliverables", "acceptance_criteria", "out_of_scope", "constraints"):
+        value = getattr(brief, key)
+        if value:
+            item[key] = list(value) if isinstance(value, list) else value
+    return item
+
+
+def communication_item(plan: CommunicationPlan) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for key in ("point_person", "escalation_contact"):
+        _set(item, key, getattr(plan, key))
+    if plan.channels:
+        item["channels"] = list(plan.channels)
+    for key in ("important_topics_channel", "cadence"):
+        _set(item, key, getattr(plan, key))
+    _set(item, "needs_overlap_hours", _number(plan.needs_overlap_hours))
+    return item
+
+
+def review_item(review: Review, criteria: int) -> dict[str, Any]:
+    """A review; its answers are written when they line up with the brief's criteria as they are now
+    (a review made before the brief changed is kept without them: the format has no place for the old list)."""
+    item: dict[str, Any] = {"reviewed_on": review.reviewed_on.isoformat()}
+    _set(item, "reviewer", review.reviewer)
+    item["decision"] = review.decision
+    if review.criteria_met and len(review.criteria_met) == criteria:
+        item["criteria_met"] = [bool(v) for v in review.criteria_met]
+    _set(item, "feedback", review.feedback)
+    item["shared_with_contractor"] = review.shared_with_contractor
+    return item
+
+
+def milestone_item(milestone: Milestone, criteria: int) -> dict[str, Any]:
+    """A milestone with its latest submitted text (annotated, see `bundle_export`) and its reviews (prefetched)."""
+    m = milestone
+    item: dict[str, Any] = {"ref": m.ref, "title": m.title, "due_on": m.due_on.isoformat()}
+    if m.amount is not None:
+        item["amount"] = _money(m.amount)
+    item["status"] = m.status
+    _set(item, "submitted_on", m.submitted_on)
+    _set(item, "submission_text", getattr(m, "latest_text", None))
+    reviews = sorted(m.reviews.all(), key=lambda r: (r.reviewed_on, r.pk))
+    if reviews:
+        item["reviews"] = [review_item(r, criteria) for r in reviews]
+    _set(item, "delivered_to_customer_on", m.delivered_to_customer_on)
+    return item
+
+
+def time_entry_item(entry: TimeEntry) -> dict[str, Any]:
+    item: dict[str, Any] = {"worked_on": entry.worked_on.isoformat(), "hours": _hours(entry.hours)}
+    _set(item, "description", entry.description)
+    item["status"] = entry.status
+    return item
+
+
+def check_in_item(check_in: CheckIn) -> dict[str, Any]:
+    item: dict[str, Any] = {"on": check_in.on.isoformat(), "kind": check_in.kind, "initiated_by": check_in.initiated_by}
+    _set(item, "notes", check_in.notes)
+    return item
+
+
+def _one(engagement: Engagement, name: str) -> Any:
+    """A one-to-one row loaded with `select_related`, or None when there is none."""
+    try:
+        return getattr(engagement, name)
+    except (Brief.DoesNotExist, CommunicationPlan.DoesNotExist):
+        return None
+
+
 def engagement_item(engagement: Engagement) -> dict[str, Any]:
-    """An engagement with its task refs and ratings (prefetched); its contractor as `contractor_ref`."""
+    """An engagement with everything it holds (loaded by `bundle_export`); its contractor as `contractor_ref`."""
     e = engagement
     item: dict[str, Any] = {
         "ref": e.ref,
@@ -178,6 +271,8 @@ def engagement_item(engagement: Engagement) -> dict[str, Any]:
     task_refs = sorted(t.ref for t in e.tasks.all())
     if task_refs:
         item["task_refs"] = task_refs
+    if e.customer_commitment is not None:
+        item["customer_commitment_ref"] = e.customer_commitment.ref
     for key in ("start_on", "end_on", "work_location"):
         _set(item, key, getattr(e, key))
     rate: dict[str, Any] = {"model": e.rate_model, "currency": e.rate_currency}
@@ -190,6 +285,22 @@ def engagement_item(engagement: Engagement) -> dict[str, Any]:
     if e.budget_cap is not None:
         item["budget_cap"] = _money(e.budget_cap)
     _set(item, "payment_terms_days", e.payment_terms_days)
+    brief = _one(e, "brief")
+    if brief is not None and (content := brief_item(brief)):
+        item["brief"] = content
+    plan = _one(e, "communication")
+    if plan is not None and (content := communication_item(plan)):
+        item["communication"] = content
+    criteria = len(brief.acceptance_criteria) if brief is not None else 0
+    milestones = sorted(e.milestones.all(), key=lambda m: (m.due_on, m.ref))
+    if milestones:
+        item["milestones"] = [milestone_item(m, criteria) for m in milestones]
+    entries = sorted(e.time_entries.all(), key=lambda t: (t.worked_on, t.pk))
+    if entries:
+        item["time_entries"] = [time_entry_item(t) for t in entries]
+    check_ins = sorted(e.check_ins.all(), key=lambda c: (c.on, c.pk))
+    if check_ins:
+        item["check_ins"] = [check_in_item(c) for c in check_ins]
     ratings = sorted(e.ratings.all(), key=lambda r: (r.on, r.pk))
     if ratings:
         item["ratings"] = [rating_item(r) for r in ratings]
@@ -210,10 +321,21 @@ def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     contractors = [contractor_item(c) for c in contractor_detail(workspace=workspace).order_by("ref")]
     if contractors:
         document["contractors"] = contractors
+    commitments = [commitment_item(c) for c in CustomerCommitment.objects.filter(workspace=workspace).order_by("ref")]
+    if commitments:
+        document["customer_commitments"] = commitments
+    latest_text = Submission.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_on", "-pk").values("text")
+    milestones = Milestone.objects.annotate(latest_text=Subquery(latest_text[:1])).prefetch_related("reviews")
     engagements = (
         Engagement.objects.filter(workspace=workspace)
-        .select_related("contractor")
-        .prefetch_related(Prefetch("tasks", queryset=Task.objects.only("pk", "ref")), "ratings")
+        .select_related("contractor", "customer_commitment", "brief", "communication")
+        .prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.only("pk", "ref")),
+            "ratings",
+            Prefetch("milestones", queryset=milestones),
+            "time_entries",
+            "check_ins",
+        )
         .order_by("ref")
     )
     if engagements:
@@ -231,4 +353,5 @@ def workspace_holds_data(*, workspace: Workspace) -> bool:
         Task.objects.filter(workspace=workspace).exists()
         or Contractor.objects.filter(workspace=workspace).exists()
         or Engagement.objects.filter(workspace=workspace).exists()
+        or CustomerCommitment.objects.filter(workspace=workspace).exists()
     )

@@ -1,9 +1,10 @@
 """Validating a workspace bundle in full before anything is stored.
 
 First the JSON Schema (our public contract, `schema/bundle.schema.json`), then what a schema cannot
-say: IANA zones that exist, refs unique in their list and pointing at items of the bundle, dates in
-order, sections (and engagement parts) this version can store. Every problem is reported with its
-JSON path, so a user can fix a whole file in one pass.
+say: IANA zones that exist, refs unique in their list (milestone refs across the bundle) and pointing
+at items of the bundle, dates in order, reviews that answer each acceptance criterion of their brief,
+sections (and engagement parts) this version can store. Every problem is reported with its JSON path,
+so a user can fix a whole file in one pass.
 """
 
 from __future__ import annotations
@@ -29,14 +30,17 @@ BUNDLE_FORMAT = "outsourcer-bundle"
 BUNDLE_VERSION = 1
 
 # Sections this version stores. Each later stage of the cycle adds its own.
-SUPPORTED_SECTIONS: frozenset[str] = frozenset({"workspace", "tasks", "contractors", "engagements"})
+SUPPORTED_SECTIONS: frozenset[str] = frozenset(
+    {"workspace", "tasks", "contractors", "customer_commitments", "engagements"}
+)
 ALL_SECTIONS = ("workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices", "risks")
 # Parts of an engagement the schema defines but this version has nowhere to keep yet: refused when
-# not empty, so nothing is silently dropped. The engagements stage stores them.
-ENGAGEMENT_UNSTORED = (
-    "brief", "communication", "agreement", "classification", "exit_plan", "access_grants", "milestones",
-    "time_entries", "check_ins", "customer_commitment_ref",
-)  # fmt: skip
+# not empty, so nothing is silently dropped. The contract and risk stages store them.
+ENGAGEMENT_UNSTORED = ("agreement", "classification", "exit_plan", "access_grants")
+# What the brief's editor accepts, so an imported brief stays editable.
+BRIEF_MAX_ITEMS = 100
+# A promise's buffer, as the commitment stores it.
+BUFFER_DAYS_MAX = 365
 # Rate figures as the engagement stores them (two decimals) and their ceilings.
 RATE_NUMBERS = {
     "weekly_hour_cap": Decimal(168),
@@ -179,7 +183,8 @@ def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
     errors = []
     for section in ALL_SECTIONS[1:]:
         seen: dict[str, int] = {}
-        for i, item in enumerate(document.get(section) or []):
+        items = document.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
             ref = item.get("ref") if isinstance(item, dict) else None
             if not isinstance(ref, str):
                 continue
@@ -192,6 +197,22 @@ def _ref_errors(document: dict[str, Any]) -> list[BundleError]:
                 )
             else:
                 seen[ref] = i
+    # Milestones are named across the whole workspace, not within their engagement.
+    milestones: dict[str, list[Any]] = {}
+    for i, engagement in _items(document, "engagements"):
+        for j, milestone in _list(engagement, "milestones"):
+            ref = milestone.get("ref")
+            if not isinstance(ref, str):
+                continue
+            path = ["engagements", i, "milestones", j]
+            if ref in milestones:
+                errors.append(
+                    BundleError(
+                        json_path([*path, "ref"]), f"ref {ref!r} is already used by {json_path(milestones[ref])}"
+                    )
+                )
+            else:
+                milestones[ref] = path
     return errors
 
 
@@ -229,6 +250,23 @@ def _items(document: dict[str, Any], section: str) -> list[tuple[int, dict[str, 
     return [(i, item) for i, item in enumerate(found) if isinstance(item, dict)] if isinstance(found, list) else []
 
 
+def _list(item: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a list inside an item, with their index."""
+    return _items(item, key)
+
+
+def _number(value: Any) -> Decimal | None:
+    """A JSON number as a Decimal, or None for anything else (the schema reports it)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return None
+
+
+def _finer_than_hundredths(number: Decimal) -> bool:
+    exponent = number.as_tuple().exponent
+    return isinstance(exponent, int) and exponent < -2
+
+
 def _date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
@@ -237,7 +275,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _unstored_engagement_parts(document: dict[str, Any]) -> list[BundleError]:
-    return [
+    errors = [
         BundleError(
             json_path(["engagements", i, key]),
             f"this version of Outsourcer cannot store an engagement's {key!r} yet; nothing was imported. "
@@ -247,14 +285,34 @@ def _unstored_engagement_parts(document: dict[str, Any]) -> list[BundleError]:
         for key in ENGAGEMENT_UNSTORED
         if engagement.get(key) not in (None, "", [], {})
     ]
+    errors += [
+        BundleError(
+            json_path(["engagements", i, "time_entries", j, "invoice_ref"]),
+            "this version of Outsourcer cannot store invoices yet (they arrive with the money release), so a time "
+            "entry cannot name one; nothing was imported. Remove it or use a version that supports it.",
+        )
+        for i, engagement in _items(document, "engagements")
+        for j, entry in _list(engagement, "time_entries")
+        if entry.get("invoice_ref") not in (None, "")
+    ]
+    return errors
 
 
 def _link_errors(document: dict[str, Any]) -> list[BundleError]:
     """Every ref an engagement gives must name an item of this bundle."""
     contractors = {c.get("ref") for _, c in _items(document, "contractors")}
     tasks = {t.get("ref") for _, t in _items(document, "tasks")}
+    commitments = {c.get("ref") for _, c in _items(document, "customer_commitments")}
     errors = []
     for i, engagement in _items(document, "engagements"):
+        ref = engagement.get("customer_commitment_ref")
+        if isinstance(ref, str) and ref not in commitments:
+            errors.append(
+                BundleError(
+                    json_path(["engagements", i, "customer_commitment_ref"]),
+                    f"no customer commitment in the bundle has the ref {ref!r}",
+                )
+            )
         ref = engagement.get("contractor_ref")
         if isinstance(ref, str) and ref not in contractors:
             errors.append(
@@ -333,12 +391,10 @@ def _engagement_errors(document: dict[str, Any]) -> list[BundleError]:
         if not isinstance(rate, dict):
             continue
         for key, ceiling in RATE_NUMBERS.items():
-            value = rate.get(key)
-            if not isinstance(value, int | float) or isinstance(value, bool):
+            number = _number(rate.get(key))
+            if number is None:
                 continue
-            number = Decimal(str(value))
-            exponent = number.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < -2:
+            if _finer_than_hundredths(number):
                 errors.append(BundleError(json_path(["engagements", i, "rate", key]), "use at most two decimals"))
             elif number > ceiling:
                 errors.append(BundleError(json_path(["engagements", i, "rate", key]), f"must be at most {ceiling}"))
@@ -351,6 +407,85 @@ def _engagement_errors(document: dict[str, Any]) -> list[BundleError]:
     return errors
 
 
+def criteria_count(brief: Any) -> int:
+    """The acceptance criteria a brief holds, as the brief stores them (blank lines dropped)."""
+    criteria = brief.get("acceptance_criteria") if isinstance(brief, dict) else None
+    return len([c for c in criteria if isinstance(c, str) and c.strip()]) if isinstance(criteria, list) else 0
+
+
+def _brief_errors(i: int, brief: Any) -> list[BundleError]:
+    if not isinstance(brief, dict):
+        return []
+    errors = []
+    for key in ("deliverables", "acceptance_criteria"):
+        items = brief.get(key)
+        if isinstance(items, list) and len(items) > BRIEF_MAX_ITEMS:
+            errors.append(BundleError(json_path(["engagements", i, "brief", key]), f"at most {BRIEF_MAX_ITEMS} items"))
+    return errors
+
+
+def _review_errors(path: list[Any], review: dict[str, Any], criteria: int) -> list[BundleError]:
+    """A review answers each of the brief's criteria, in order; an acceptance leaves none unmet."""
+    met = review.get("criteria_met")
+    if not isinstance(met, list):
+        return []
+    if len(met) != criteria:
+        answers = f"{len(met)} answer{'s' if len(met) != 1 else ''}"
+        return [
+            BundleError(
+                json_path([*path, "criteria_met"]),
+                f"{answers} for the brief's {criteria} acceptance criteri{'on' if criteria == 1 else 'a'}: give one "
+                "true or false per criterion, in the brief's order",
+            )
+        ]
+    if review.get("decision") == "accepted" and False in met:
+        return [
+            BundleError(
+                json_path([*path, "criteria_met", met.index(False)]),
+                "an accepted review cannot leave a criterion unmet; request a revision instead",
+            )
+        ]
+    return []
+
+
+def _work_errors(document: dict[str, Any]) -> list[BundleError]:
+    """What the schema cannot say about briefs, plans, milestones, reviews and time, so it stores as written."""
+    errors = []
+    for i, engagement in _items(document, "engagements"):
+        brief = engagement.get("brief")
+        errors += _brief_errors(i, brief)
+        criteria = criteria_count(brief)
+        communication = engagement.get("communication")
+        overlap = _number(communication.get("needs_overlap_hours")) if isinstance(communication, dict) else None
+        if overlap is not None and _finer_than_hundredths(overlap):
+            errors.append(
+                BundleError(
+                    json_path(["engagements", i, "communication", "needs_overlap_hours"]), "use at most two decimals"
+                )
+            )
+        for j, milestone in _list(engagement, "milestones"):
+            path = ["engagements", i, "milestones", j]
+            if milestone.get("submission_text") not in (None, "") and "submitted_on" not in milestone:
+                errors.append(
+                    BundleError(json_path([*path, "submitted_on"]), "submitted text needs the date it was submitted")
+                )
+            for k, review in _list(milestone, "reviews"):
+                errors += _review_errors([*path, "reviews", k], review, criteria)
+        for j, entry in _list(engagement, "time_entries"):
+            hours = _number(entry.get("hours"))
+            if hours is not None and _finer_than_hundredths(hours):
+                errors.append(
+                    BundleError(json_path(["engagements", i, "time_entries", j, "hours"]), "use at most two decimals")
+                )
+    for i, commitment in _items(document, "customer_commitments"):
+        buffer = commitment.get("buffer_days")
+        if isinstance(buffer, int) and not isinstance(buffer, bool) and buffer > BUFFER_DAYS_MAX:
+            errors.append(
+                BundleError(json_path(["customer_commitments", i, "buffer_days"]), f"must be at most {BUFFER_DAYS_MAX}")
+            )
+    return errors
+
+
 def bundle_validate(document: Any) -> list[BundleError]:
     """Every problem in the document, sorted by path; an empty list means it can be imported."""
     errors = _schema_errors(document)
@@ -358,7 +493,7 @@ def bundle_validate(document: Any) -> list[BundleError]:
         errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document) + _nul_errors(document, [])
         errors += _unsupported_sections(document) + _task_errors(document) + _unstored_engagement_parts(document)
         errors += _link_errors(document) + _date_order_errors(document) + _contractor_errors(document)
-        errors += _engagement_errors(document)
+        errors += _engagement_errors(document) + _work_errors(document)
     return sorted(set(errors))
 
 

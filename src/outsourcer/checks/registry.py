@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -148,7 +149,21 @@ class CheckContext:
 
         return list(
             Engagement.objects.filter(workspace=self.workspace)
-            .only("uuid", "ref", "title", "kind", "status", "contractor_id", "budget_cap", "rate_currency")
+            .only(
+                "uuid",
+                "ref",
+                "title",
+                "kind",
+                "status",
+                "contractor_id",
+                "customer_commitment_id",
+                "start_on",
+                "budget_cap",
+                "rate_currency",
+                "rate_model",
+                "weekly_hour_cap",
+                "retainer_included_hours",
+            )
             .order_by("ref")
         )
 
@@ -182,6 +197,252 @@ class CheckContext:
             for task in tasks:
                 found.setdefault(task.pk, []).append(titles[engagement_id])
         return found
+
+    @cached_property
+    def engagement_by_pk(self) -> dict[int, Any]:
+        return {e.pk: e for e in self.engagements}
+
+    # Briefs, the running of the work and what is delivered: again one query each, filtered by
+    # workspace, reading only the columns the rules use; dated rows only as far back as a rule looks,
+    # and summed by the database where a rule needs totals.
+
+    @cached_property
+    def briefs(self) -> dict[int, Any]:
+        """Briefs by engagement (every part: the messages give the completeness score)."""
+        from outsourcer.engagements.models import Brief
+
+        rows = Brief.objects.filter(workspace=self.workspace).only(
+            "engagement_id", "goals", "context", "deliverables", "acceptance_criteria", "out_of_scope", "constraints"
+        )
+        return {b.engagement_id: b for b in rows}
+
+    @cached_property
+    def communication_plans(self) -> dict[int, Any]:
+        """Communication plans by engagement."""
+        from outsourcer.engagements.models import CommunicationPlan
+
+        rows = CommunicationPlan.objects.filter(workspace=self.workspace).only(
+            "engagement_id", "point_person", "escalation_contact", "channels", "important_topics_channel",
+            "needs_overlap_hours",
+        )  # fmt: skip
+        return {p.engagement_id: p for p in rows}
+
+    @cached_property
+    def check_ins(self) -> dict[int, CheckInStats]:
+        """For each engagement: its latest check-in up to the reference date, and the status requests
+        and meetings we started in the `CHECK_IN_WINDOW_DAYS` days that end on it, counted by the database."""
+        from django.db.models import Count, Max, Q
+
+        from outsourcer.engagements.models import CheckIn
+
+        since = self.as_of - dt.timedelta(days=CHECK_IN_WINDOW_DAYS - 1)
+        ours = Q(on__gte=since, initiated_by=CheckIn.Initiator.US)
+        rows = (
+            CheckIn.objects.filter(workspace=self.workspace, on__lte=self.as_of)
+            .values("engagement_id")
+            .annotate(
+                last=Max("on"),
+                status_requests=Count("pk", filter=ours & Q(kind=CheckIn.Kind.STATUS_REQUEST)),
+                meetings=Count("pk", filter=ours & Q(kind=CheckIn.Kind.MEETING)),
+            )
+            .order_by()
+        )
+        return {
+            row["engagement_id"]: CheckInStats(
+                last=row["last"], status_requests=row["status_requests"], meetings=row["meetings"]
+            )
+            for row in rows
+        }
+
+    @cached_property
+    def _hours_by_day(self) -> list[dict[str, Any]]:
+        """Submitted and approved hours per engagement, day and status, for the days the time rules read:
+        the last `HOUR_CAP_WEEKS` ISO weeks (up to the reference date) and the last full calendar month."""
+        from django.db.models import Sum
+
+        from outsourcer.engagements.models import TimeEntry
+
+        first_week = week_start(self.as_of) - dt.timedelta(weeks=HOUR_CAP_WEEKS - 1)
+        month_first, _ = last_full_month(self.as_of)
+        return [
+            dict(row)
+            for row in TimeEntry.objects.filter(
+                workspace=self.workspace,
+                worked_on__gte=min(first_week, month_first),
+                worked_on__lte=self.as_of,
+                status__in=(TimeEntry.Status.SUBMITTED, TimeEntry.Status.APPROVED),
+            )
+            .values("engagement_id", "worked_on", "status")
+            .annotate(total=Sum("hours"))
+            .order_by()
+        ]
+
+    @cached_property
+    def weekly_hours(self) -> dict[int, dict[dt.date, Decimal]]:
+        """Submitted plus approved hours of each engagement by ISO week (its Monday), last `HOUR_CAP_WEEKS` weeks."""
+        first_week = week_start(self.as_of) - dt.timedelta(weeks=HOUR_CAP_WEEKS - 1)
+        found: dict[int, dict[dt.date, Decimal]] = {}
+        for row in self._hours_by_day:
+            if row["worked_on"] >= first_week:
+                weeks = found.setdefault(row["engagement_id"], {})
+                monday = week_start(row["worked_on"])
+                weeks[monday] = weeks.get(monday, Decimal(0)) + row["total"]
+        return found
+
+    @cached_property
+    def approved_hours_last_month(self) -> dict[int, Decimal]:
+        """Approved hours of each engagement in the last full calendar month."""
+        from outsourcer.engagements.models import TimeEntry
+
+        first, last = last_full_month(self.as_of)
+        found: dict[int, Decimal] = {}
+        for row in self._hours_by_day:
+            if row["status"] == TimeEntry.Status.APPROVED and first <= row["worked_on"] <= last:
+                found[row["engagement_id"]] = found.get(row["engagement_id"], Decimal(0)) + row["total"]
+        return found
+
+    @cached_property
+    def milestones(self) -> list[Any]:
+        """Every milestone, by due date, with the date of its first accepted review and how many reviews it has."""
+        from django.db.models import Count, Min, Q
+
+        from outsourcer.deliverables.models import Milestone, Review
+
+        return list(
+            Milestone.objects.filter(workspace=self.workspace)
+            .only(
+                "uuid",
+                "ref",
+                "title",
+                "engagement_id",
+                "due_on",
+                "status",
+                "submitted_on",
+                "delivered_to_customer_on",
+            )
+            .annotate(
+                first_accepted=Min("reviews__reviewed_on", filter=Q(reviews__decision=Review.Decision.ACCEPTED)),
+                review_count=Count("reviews"),
+            )
+            .order_by("due_on", "ref")
+        )
+
+    @cached_property
+    def milestone_by_pk(self) -> dict[int, Any]:
+        return {m.pk: m for m in self.milestones}
+
+    @cached_property
+    def latest_reviews(self) -> dict[int, Any]:
+        """The latest review of each milestone (by date, then as recorded), with the length of its feedback."""
+        from django.db.models import OuterRef, Subquery
+        from django.db.models.functions import Length, Trim
+
+        from outsourcer.deliverables.models import Review
+
+        newest = (
+            Review.objects.filter(milestone_id=OuterRef("milestone_id"))
+            .order_by("-reviewed_on", "-pk")
+            .values("pk")[:1]
+        )
+        rows = (
+            Review.objects.filter(workspace=self.workspace, pk=Subquery(newest))
+            .only("milestone_id", "reviewed_on", "decision", "reviewer")
+            .annotate(feedback_chars=Length(Trim("feedback")))
+        )
+        return {r.milestone_id: r for r in rows}
+
+    @cached_property
+    def ratings(self) -> dict[int, RatingStats]:
+        """How many ratings each engagement has, and how many of them the contractor was shown."""
+        from django.db.models import Count, Q
+
+        from outsourcer.engagements.models import Rating
+
+        rows = (
+            Rating.objects.filter(workspace=self.workspace)
+            .values("engagement_id")
+            .annotate(total=Count("pk"), shared=Count("pk", filter=Q(shared_with_contractor=True)))
+            .order_by()
+        )
+        return {row["engagement_id"]: RatingStats(total=row["total"], shared=row["shared"]) for row in rows}
+
+    @cached_property
+    def commitments(self) -> dict[int, Any]:
+        """Customer commitments by primary key."""
+        from outsourcer.engagements.models import CustomerCommitment
+
+        rows = CustomerCommitment.objects.filter(workspace=self.workspace).only(
+            "uuid", "ref", "customer", "title", "promised_on", "buffer_days", "status"
+        )
+        return {c.pk: c for c in rows}
+
+    @cached_property
+    def originality_threshold(self) -> float:
+        """The policy's threshold; below the index's own floor, matches are not stored, so the floor counts."""
+        from outsourcer.deliverables.originality import LSH_THRESHOLD
+
+        return max(float(self.policy["originality_threshold"]), LSH_THRESHOLD)
+
+    @cached_property
+    def originality_matches(self) -> list[dict[str, Any]]:
+        """Stored near-duplicates at or above the threshold, of each milestone's latest submission only
+        (a revision replaces what came before), most similar first, with what the other text is."""
+        from django.db.models import OuterRef, Subquery
+
+        from outsourcer.deliverables.models import OriginalityMatch, Submission
+
+        latest = (
+            Submission.objects.filter(milestone_id=OuterRef("submission__milestone_id"))
+            .order_by("-submitted_on", "-pk")
+            .values("pk")[:1]
+        )
+        return [
+            dict(row)
+            for row in OriginalityMatch.objects.filter(
+                workspace=self.workspace, similarity__gte=self.originality_threshold, submission_id=Subquery(latest)
+            )
+            .values(
+                "pk",
+                "similarity",
+                "submission__milestone_id",
+                "submission__submitted_on",
+                "other__submission__submitted_on",
+                "other__submission__milestone__ref",
+                "other__submission__milestone__title",
+                "other__submission__milestone__engagement__title",
+                "other__reference_text__title",
+            )
+            .order_by("-similarity", "pk")
+        ]
+
+
+# How far back `manage/micromanaging` counts check-ins, and `manage/over-hour-cap` weekly hours.
+CHECK_IN_WINDOW_DAYS = 14
+HOUR_CAP_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class CheckInStats:
+    last: dt.date
+    status_requests: int  # initiated by us in the last CHECK_IN_WINDOW_DAYS days
+    meetings: int
+
+
+@dataclass(frozen=True)
+class RatingStats:
+    total: int
+    shared: int
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the ISO week holding `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def last_full_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar month before the one holding `day`."""
+    last = day.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=1), last
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -184,3 +185,24 @@ def contractors_with_overlap(
         if min((d.minutes for d in found), default=0) >= min_hours * 60:
             passing |= Q(time_zone=zone, work_start=begin, work_end=end, work_days=work_days)
     return contractors.filter(passing)
+
+
+def portal_access_of(*, contractor: Contractor) -> dict[str, Any]:
+    """For the contractor's page in the directory: who signs in as them, or the invitation still open."""
+    from outsourcer.accounts.models import Invitation, Role
+
+    user = contractor.portal_user
+    invitation = None
+    if user is None and contractor.email:
+        invitation = (
+            Invitation.objects.filter(
+                workspace_id=contractor.workspace_id,
+                email__iexact=contractor.email,
+                role=Role.CONTRACTOR,
+                accepted_at=None,
+                revoked_at=None,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+    return {"user": user, "invitation": invitation}

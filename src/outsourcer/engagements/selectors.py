@@ -50,6 +50,16 @@ def time_entry_list(*, engagement: Engagement, status: str = "") -> QuerySet[Tim
     return rows.filter(status=status) if status else rows
 
 
+def time_entry_list_for_workspace(
+    *, workspace: Workspace, status: str = "", engagement: Engagement | None = None
+) -> QuerySet[TimeEntry]:
+    """Every time entry of the workspace, the latest worked first, each with its engagement and contractor."""
+    rows = TimeEntry.objects.filter(workspace=workspace).select_related("engagement__contractor")
+    if engagement is not None:
+        rows = rows.filter(engagement=engagement)
+    return rows.filter(status=status) if status else rows
+
+
 def time_waiting_for_approval(*, workspace: Workspace) -> QuerySet[TimeEntry]:
     return (
         TimeEntry.objects.filter(workspace=workspace, status=TimeEntry.Status.SUBMITTED)
@@ -73,7 +83,33 @@ def weekly_cap_use(*, engagement: Engagement, week_start: dt.date) -> dict[str, 
     """How full this week's hour cap is: approved, waiting, and what is left (None when there is no cap)."""
     approved = week_hours(engagement=engagement, week_start=week_start, statuses=(TimeEntry.Status.APPROVED,))
     waiting = week_hours(engagement=engagement, week_start=week_start, statuses=(TimeEntry.Status.SUBMITTED,))
-    cap = engagement.weekly_hour_cap
+    return _cap_use(engagement.weekly_hour_cap, week_start, approved, waiting)
+
+
+def weekly_cap_history(*, engagement: Engagement, last_week_start: dt.date, weeks: int = 8) -> list[dict[str, Any]]:
+    """`weekly_cap_use` for `weeks` ISO weeks ending with the one starting `last_week_start`, oldest first,
+    from one query."""
+    first = last_week_start - dt.timedelta(weeks=weeks - 1)
+    sums: dict[tuple[dt.date, str], Decimal] = {}
+    rows = TimeEntry.objects.filter(
+        engagement=engagement,
+        status__in=(TimeEntry.Status.APPROVED, TimeEntry.Status.SUBMITTED),
+        worked_on__gte=first,
+        worked_on__lt=last_week_start + dt.timedelta(days=7),
+    ).values_list("worked_on", "status", "hours")
+    for day, status, hours in rows:
+        key = (day - dt.timedelta(days=day.weekday()), status)
+        sums[key] = sums.get(key, Decimal(0)) + hours
+    found = []
+    for n in range(weeks):
+        start = first + dt.timedelta(weeks=n)
+        approved = sums.get((start, TimeEntry.Status.APPROVED), Decimal(0))
+        waiting = sums.get((start, TimeEntry.Status.SUBMITTED), Decimal(0))
+        found.append(_cap_use(engagement.weekly_hour_cap, start, approved, waiting))
+    return found
+
+
+def _cap_use(cap: Decimal | None, week_start: dt.date, approved: Decimal, waiting: Decimal) -> dict[str, Any]:
     used = approved + waiting
     return {
         "week_start": week_start,

@@ -29,7 +29,7 @@ class ReminderPreference(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.delivery} for {self.user_id} in {self.workspace_id}"
+        return f"Reminder settings: {self.get_delivery_display().lower()}"
 
 
 class ReminderSent(models.Model):

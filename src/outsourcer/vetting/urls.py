@@ -15,6 +15,11 @@ urlpatterns = [
     path("contractors/<uuid:contractor>/", directory.contractor_detail, name="contractor"),
     path("contractors/<uuid:contractor>/edit/", directory.contractor_edit, name="contractor_edit"),
     path("contractors/<uuid:contractor>/delete/", directory.contractor_delete, name="contractor_delete"),
+    path(
+        "contractors/<uuid:contractor>/portal-invite/",
+        directory.contractor_portal_invite,
+        name="contractor_portal_invite",
+    ),
     # The board, stage moves, records, documents and trials (views_records).
     path("contractors/board/", records.board, name="board"),
     path("contractors/<uuid:contractor>/stage/", records.contractor_stage, name="contractor_stage"),

@@ -19,8 +19,10 @@ from outsourcer.accounts.web import render_access, workspace_view
 from outsourcer.contractors import selectors as directory_selectors
 from outsourcer.contractors.models import Contractor, Stage
 from outsourcer.contractors.overlap import DayOverlap
+from outsourcer.contractors.selectors import portal_access_of
 from outsourcer.contractors.services import PossibleDuplicates, contractor_create, contractor_update
 from outsourcer.contractors.services import contractor_delete as contractor_remove
+from outsourcer.contractors.services import contractor_portal_invite as invite_to_portal
 from outsourcer.core.actor import Actor
 from outsourcer.core.timezones import today_in
 from outsourcer.planning.models import Task
@@ -165,8 +167,14 @@ def _start_day(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
 
 @workspace_view(get="read")
 def contractor_detail(request: HttpRequest, access: WorkspaceAccess, contractor: Any) -> HttpResponse:
+    obj = access.get(directory_selectors.contractor_detail(workspace=access.workspace), contractor)
+    return _contractor_page(request, access, obj)
+
+
+def _contractor_page(
+    request: HttpRequest, access: WorkspaceAccess, obj: Contractor, portal_error: str = ""
+) -> HttpResponse:
     ws = access.workspace
-    obj = access.get(directory_selectors.contractor_detail(workspace=ws), contractor)
     today = today_in(ws.time_zone)
     start, start_error = _start_day(request, today)
     card = scorecards(workspace=ws, contractor_ids=[obj.pk])[obj.pk]
@@ -200,8 +208,29 @@ def contractor_detail(request: HttpRequest, access: WorkspaceAccess, contractor:
         "trial_url": _with_task(reverse("vetting:trial_new", kwargs={"ws": ws.uuid, "contractor": obj.uuid}), task),
         "stages": Stage.choices,
         "weights_total": sum(p.weight for p in card.parts),
+        "portal": portal_access_of(contractor=obj),
+        "portal_error": portal_error,
     }
-    return _render(request, access, "vetting/contractor.html", context, 400 if start_error else 200)
+    return _render(request, access, "vetting/contractor.html", context, 400 if start_error or portal_error else 200)
+
+
+@workspace_view(get=None, post="write")
+def contractor_portal_invite(request: HttpRequest, access: WorkspaceAccess, contractor: Any) -> HttpResponse:
+    """Invite the contractor by email to a portal that shows only their own engagements."""
+    obj = access.get(directory_selectors.contractor_detail(workspace=access.workspace), contractor)
+    try:
+        invitation = invite_to_portal(actor=Actor.web(request), contractor=obj)
+    except ValidationError as exc:
+        return _contractor_page(request, access, obj, portal_error=" ".join(exc.messages))
+    if invitation is None:
+        messages.success(
+            request,
+            f"{obj.email} already had a contractor account here; their portal now shows the work of {obj.name}.",
+        )
+    else:
+        messages.success(request, f"Invited {obj.name} to the portal: the link went to {invitation.email}.")
+    url = reverse("vetting:contractor", kwargs={"ws": access.workspace.uuid, "contractor": obj.uuid})
+    return redirect(f"{url}#portal")
 
 
 # --- Adding, editing and deleting a contractor --------------------------------------------------

@@ -361,7 +361,8 @@ def _flag_label(flag: RedFlag) -> str:
     title="Too little shared working time",
     checks=(
         "On the worst of your working days in the next 30 (from the check's date), your working hours and those "
-        "of a contractor in an active engagement (a paid trial included) overlap by less than the policy's "
+        "of a contractor in an active engagement (a paid trial included) overlap by less than the engagement "
+        "needs: the needed overlap hours of its communication plan when set, else the policy's "
         "min_overlap_hours (default 2). Time zones are IANA zones, so summer-time changes on either side count. "
         "A contractor without working hours on file is not judged."
     ),
@@ -376,8 +377,7 @@ def _flag_label(flag: RedFlag) -> str:
     source="seed 004 #3",
 )
 def timezone_gap(ctx: CheckContext) -> Iterator[Hit]:
-    needed = ctx.policy["min_overlap_hours"]
-    needed_minutes = round(float(needed) * 60)
+    policy_needed = ctx.policy["min_overlap_hours"]
     business = workspace_hours(ctx.workspace)
     worst_by_hours: dict[Hours, Any] = {}  # contractors with the same hours share one computation
     for engagement in ctx.running_engagements:
@@ -385,21 +385,29 @@ def timezone_gap(ctx: CheckContext) -> Iterator[Hit]:
         hours = contractor_hours(contractor)
         if hours is None:
             continue
+        plan = ctx.communication_plans.get(engagement.pk)
+        planned = plan.needs_overlap_hours if plan is not None else None
+        needed = planned if planned is not None else policy_needed
+        needed_minutes = round(float(needed) * 60)
         if hours not in worst_by_hours:
             worst_by_hours[hours] = worst_day(business, hours, start=ctx.as_of, days=OVERLAP_DAYS)
         worst = worst_by_hours[hours]
         if worst is None or worst.minutes >= needed_minutes:
             continue
         shared = "do not overlap at all" if worst.minutes == 0 else f"overlap by only {duration(worst.minutes)}"
+        source = " (as its communication plan asks)" if planned is not None else ""
+        facts: dict[str, Any] = {"min_overlap_hours": policy_needed}
+        if planned is not None:  # only then: a finding quieted under the policy's value stays quiet
+            facts["needs_overlap_hours"] = f"{planned.normalize():f}"
         yield Hit(
             subject=engagement_subject(engagement, contractor),
             message=(
                 f"{engagement.title} with {contractor.name} needs {duration(needed_minutes)} of shared working time "
-                f"a day, but on {worst.day:%A} {date_text(worst.day)}, the worst working day of the next "
+                f"a day{source}, but on {worst.day:%A} {date_text(worst.day)}, the worst working day of the next "
                 f"{OVERLAP_DAYS}, your hours and theirs {shared}."
             ),
             facts={
-                "min_overlap_hours": needed,
+                **facts,
                 "workspace_hours": hours_text(business),
                 "contractor_hours": hours_text(hours),
                 "worst_overlap_minutes": worst.minutes,

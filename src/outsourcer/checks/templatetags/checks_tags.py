@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from outsourcer.checks.models import Finding
 from outsourcer.checks.registry import rule_get
@@ -20,10 +20,12 @@ from outsourcer.core.timezones import today_in
 register = template.Library()
 
 # Where each kind of subject is shown: URL name and the name of its UUID argument. Later stages add theirs.
-# Engagements and categories have no page of their own yet: their findings name the contractor.
+# Categories have no page of their own: their findings name the contractors.
 SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "task": ("planning:task_edit", "task"),
     "contractor": ("vetting:contractor", "contractor"),
+    "engagement": ("engagements:detail", "engagement"),
+    "milestone": ("deliverables:milestone", "milestone"),
 }
 
 
@@ -37,7 +39,10 @@ def subject_url(finding: Finding, workspace: Any = None) -> str | None:
         return None
     name, arg = page
     ws = (workspace or finding.workspace).uuid
-    return reverse(name, kwargs={"ws": ws, arg: finding.subject_uuid})
+    try:
+        return reverse(name, kwargs={"ws": ws, arg: finding.subject_uuid})
+    except NoReverseMatch:  # a page not (yet) installed: the finding is shown without a link
+        return None
 
 
 register.filter("subject_url", subject_url)

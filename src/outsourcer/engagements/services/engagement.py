@@ -65,6 +65,8 @@ def engagement_create(
     unknown = set(data) - ENGAGEMENT_FIELDS
     if unknown:
         raise ValidationError({field: ["This field cannot be set."] for field in sorted(unknown)})
+    if contractor.stage == Stage.BLOCKED:
+        raise ValidationError({"contractor": ["This contractor is blocked; unblock them before giving them work."]})
     workspace = contractor.workspace
     fields = {"rate_currency": contractor.currency or workspace.base_currency, **data}
     if not fields.get("ref"):

@@ -1,0 +1,121 @@
+"""The words of each reminder: a subject line and a plain-text body, made when the reminder is planned.
+
+Links point at OUTSOURCER_BASE_URL, never at a Host header; a contractor's link opens their portal,
+everyone else's the business's own page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.dateformat import format as date_format
+
+from outsourcer.accounts.models import Workspace
+from outsourcer.deliverables.models import Milestone
+from outsourcer.reminders.links import milestone_link, page_link, settings_link
+from outsourcer.reminders.selectors import Silence, TimeWaiting
+
+SUBJECT_MAX = 300
+BODY_MAX = 20000
+
+
+def day(value: dt.date) -> str:
+    return date_format(value, "D j M Y")
+
+
+def _when(due_on: dt.date, today: dt.date) -> str:
+    days = (due_on - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days, on {day(due_on)}"
+
+
+def _subject(workspace: Workspace, text: str) -> str:
+    return f"[{workspace.name}] {' '.join(text.split())}"[:SUBJECT_MAX]
+
+
+def _body(template: str, context: dict[str, Any]) -> str:
+    return render_to_string(f"reminders/email/{template}", context).strip()[:BODY_MAX] + "\n"
+
+
+def milestone_due_soon(milestone: Milestone, today: dt.date, for_contractor: bool) -> tuple[str, str]:
+    workspace = milestone.workspace
+    when = _when(milestone.due_on, today)
+    context = {
+        "milestone": milestone,
+        "engagement": milestone.engagement,
+        "when": when,
+        "due": day(milestone.due_on),
+        "for_contractor": for_contractor,
+        "url": milestone_link(milestone, for_contractor=for_contractor),
+        "workspace": workspace,
+    }
+    return _subject(workspace, f"Due {when}: {milestone.title}"), _body("due_soon.txt", context)
+
+
+def milestone_overdue(milestone: Milestone, today: dt.date, for_contractor: bool) -> tuple[str, str]:
+    workspace = milestone.workspace
+    late = (today - milestone.due_on).days
+    context = {
+        "milestone": milestone,
+        "engagement": milestone.engagement,
+        "due": day(milestone.due_on),
+        "late": late,
+        "for_contractor": for_contractor,
+        "url": milestone_link(milestone, for_contractor=for_contractor),
+        "workspace": workspace,
+    }
+    return _subject(workspace, f"Overdue since {day(milestone.due_on)}: {milestone.title}"), _body(
+        "overdue.txt", context
+    )
+
+
+def time_waiting(waiting: TimeWaiting, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
+    engagement = waiting.engagement
+    entries = f"{waiting.entries} time entr{'y' if waiting.entries == 1 else 'ies'}"
+    context = {
+        "waiting": waiting,
+        "engagement": engagement,
+        "entries": entries,
+        "since": day(waiting.since),
+        "days": (today - waiting.since).days,
+        "url": page_link(workspace, "engagements:time", engagement=engagement.uuid),
+        "workspace": workspace,
+    }
+    return _subject(workspace, f"{entries} waiting for approval: {engagement.title}"), _body(
+        "time_waiting.txt", context
+    )
+
+
+def silence(found: Silence, *, workspace: Workspace) -> tuple[str, str]:
+    engagement = found.engagement
+    context = {
+        "silence": found,
+        "engagement": engagement,
+        "since": day(found.since),
+        "limit": workspace.policy_value("silence_days"),
+        "url": page_link(workspace, "engagements:check_ins", engagement=engagement.uuid),
+        "workspace": workspace,
+    }
+    return _subject(workspace, f"No check-in for {found.days} days: {engagement.title}"), _body("silence.txt", context)
+
+
+def digest(workspace: Workspace, *, on: dt.date, items: list[tuple[str, str]]) -> tuple[str, str]:
+    """One email that carries every reminder kept for the daily digest: (subject line, body) each."""
+    count = len(items)
+    prefix = f"[{workspace.name}] "
+    rows = [{"title": subject.removeprefix(prefix), "body": body.strip()} for subject, body in items]
+    context = {"workspace": workspace, "on": day(on), "items": rows}
+    subject = f"Your reminders for {day(on)}: {count} item{'s' if count != 1 else ''}"
+    return _subject(workspace, subject), _body("digest.txt", context)
+
+
+def footer(workspace: Workspace) -> str:
+    """The closing lines of every reminder email: how to change or stop them."""
+    return render_to_string(
+        "reminders/email/footer.txt", {"workspace": workspace, "settings_url": settings_link(workspace)}
+    )

@@ -1,0 +1,99 @@
+"""The demo workspace, Brightline Studio: work in every state, one engagement done right, and the mistakes
+of the brief, manage and deliver stages planted where a studio would make them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from outsourcer.bundles.demo import demo_document, demo_load
+from outsourcer.checks.services import check_run
+from outsourcer.core.actor import Actor
+from outsourcer.deliverables.models import Milestone, OriginalityMatch
+from outsourcer.engagements.briefs import brief_completeness
+from outsourcer.engagements.models import CheckIn, CustomerCommitment, Engagement, Status, TimeEntry
+from outsourcer.engagements.services import brief_content
+
+TODAY = dt.date(2026, 12, 1)  # the date the demo's story is told as of
+BIN = Path(sys.executable).parent / "outsourcer"
+
+# Each mistake of the later stages, on the subject the story plants it.
+PLANTED = {
+    ("brief/missing-goals", "inbox-triage"),
+    ("brief/no-point-person", "inbox-triage"),
+    ("brief/no-acceptance-criteria", "pitch-decks"),
+    ("brief/no-important-channel", "social-and-newsletter"),
+    ("manage/silence", "website-rebuild"),
+    ("manage/micromanaging", "pitch-decks"),
+    ("manage/no-feedback", "pd-lakeside-draft"),
+    ("manage/no-feedback", "ines-duarte"),
+    ("manage/underused-retainer", "social-and-newsletter"),
+    ("manage/over-hour-cap", "payroll-support"),
+    ("deliver/overdue", "wr-content"),
+    ("deliver/unreviewed-to-customer", "mr-sample"),
+    ("deliver/commitment-at-risk", "mr-final"),
+    ("deliver/originality", "sn-december-newsletter"),
+}
+
+
+def test_the_demo_holds_work_in_every_state(db):
+    ws = demo_load(password="a-long-demo-password").workspace
+    assert set(Engagement.objects.filter(workspace=ws).values_list("status", flat=True)) == set(Status)
+    assert set(Milestone.objects.filter(workspace=ws).values_list("status", flat=True)) == set(Milestone.Status)
+    entries = set(TimeEntry.objects.filter(workspace=ws).values_list("status", flat=True))
+    assert {"submitted", "approved", "rejected"} <= entries
+    promise = CustomerCommitment.objects.get(workspace=ws)
+    assert Milestone.objects.filter(engagement__customer_commitment=promise).count() == 2
+    for engagement in Engagement.objects.filter(workspace=ws, status__in=("active", "paused")):
+        assert engagement.brief and engagement.communication, engagement.ref
+        assert CheckIn.objects.filter(engagement=engagement).exists(), engagement.ref
+
+
+def test_the_demo_plants_each_stage_mistake_and_leaves_one_engagement_clean(db):
+    ws = demo_load(password="a-long-demo-password").workspace
+    found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open}
+    later = {(rule, ref) for rule, ref in found if rule.split("/")[0] in ("brief", "manage", "deliver")}
+    assert later == PLANTED
+    # Case-study writing is done right: a brief with full marks, a plan, regular check-ins, time under
+    # its cap, reviewed work and a shared rating. Nothing is found on it or its milestones.
+    clean = Engagement.objects.get(workspace=ws, ref="case-study-writing")
+    assert brief_completeness(brief_content(clean.brief)).score == 100
+    refs = {"case-study-writing", "hannah-price", *clean.milestones.values_list("ref", flat=True)}
+    assert not [f for f in found if f[1] in refs]
+
+
+def test_the_demo_shares_a_paragraph_between_two_submissions(db):
+    ws = demo_load(password="a-long-demo-password").workspace
+    (match,) = OriginalityMatch.objects.filter(workspace=ws)
+    assert match.submission.milestone.ref == "sn-december-newsletter"
+    assert match.other.submission.milestone.ref == "cs-harbor-dental"
+    assert match.similarity >= 0.5 and match.passages[0]["text"].startswith("Harbor Dental came to us")
+
+
+def test_the_demo_bundle_is_written_as_the_export_writes_it(db):
+    from outsourcer.bundles.selectors import bundle_export
+
+    ws = demo_load(password="a-long-demo-password").workspace
+    assert bundle_export(workspace=ws) == demo_document()
+
+
+def test_the_demo_command_shows_the_originality_finding_with_the_database_queue(tmp_path):
+    """The command as a user runs it: the task backend is the database queue, and no worker runs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DATABASE_URL", "DJANGO_"))}
+    env.update(OUTSOURCER_DATA_DIR=str(tmp_path / "data"), OUTSOURCER_SECRET_KEY="t" * 50, OUTSOURCER_HTTPS="0")
+
+    def run(*args: str) -> str:
+        result = subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    run("demo", "--json")
+    report = json.loads(
+        run("check", "--workspace", "Brightline Studio", "--as-of", TODAY.isoformat(), "--json", "--fail-on", "none")
+    )
+    rules = {f["rule"] for f in report["findings"]}
+    assert "deliver/originality" in rules and "manage/silence" in rules
