@@ -316,3 +316,115 @@ def test_from_a_plan_row_to_a_vetted_approved_contractor(page):
     rosa.refresh_from_db()
     assert rosa.stage == "approved" and rosa.approval_override == ""  # nothing was skipped
     shot(page, "contractor-approved")
+
+
+def test_from_an_approved_contractor_to_reviewed_accepted_work_and_a_rating(page, browser, live_server):
+    """Issue 5's journey: engagement with a full brief, the contractor submits in the portal, we review and accept."""
+    from outsourcer.bundles.demo import demo_load
+    from outsourcer.contractors.models import Contractor
+    from outsourcer.deliverables.models import Milestone
+    from outsourcer.engagements.models import Engagement
+    from outsourcer.vetting.selectors import scorecards
+
+    login = demo_load(password=PASSWORD)
+    ws = login.workspace
+    contractor = Contractor.objects.filter(workspace=ws, stage__in=["approved", "preferred"]).exclude(email="").first()
+    contractor.email = "journey.contractor@example.test"
+    contractor.save()
+    before = scorecards(workspace=ws, contractor_ids=[contractor.pk])[contractor.pk]
+
+    log_in(page, login.email)
+    page.goto(f"/w/{ws.uuid}/contractors/{contractor.uuid}/")
+    page.get_by_role("link", name="New engagement").first.click()
+    page.wait_for_load_state()
+    page.get_by_label("Title").fill("Spring newsletter series")
+    page.get_by_label("Amount").fill("900")
+    page.get_by_label("Budget cap").fill("900")
+    page.get_by_label("Payment terms").fill("14")
+    page.get_by_label("Starts on").fill("2026-11-02")
+    page.get_by_role("button", name=re.compile("create|open|save", re.I)).last.click()
+    page.wait_for_load_state()
+    engagement = Engagement.objects.get(workspace=ws, title="Spring newsletter series")
+    assert engagement.contractor == contractor and engagement.status == "draft"
+
+    page.get_by_role("navigation", name="Engagement sections").get_by_role("link", name="Brief", exact=True).click()
+    page.get_by_label("Goals").fill("Bring lapsed customers back for spring bookings with three short newsletters.")
+    page.get_by_label("Context").fill("Repeat customers are half our revenue; winter bookings fell by a fifth.")
+    page.get_by_label("Deliverables").fill("Three newsletters of about 300 words\nSubject lines for each")
+    page.get_by_label("Acceptance criteria").fill("Each has one clear call to booking\nFollows our tone guide")
+    page.get_by_label("Out of scope").fill("Design of the email template.")
+    page.get_by_label("Constraints").fill("No discounts over 10%; plain English.")
+    score = page.locator(".brief-score, [data-brief-score], #brief-score").first
+    page.wait_for_function("document.body.innerText.includes('100')")
+    assert "100" in score.inner_text()
+    page.get_by_role("button", name=re.compile("save the brief|save", re.I)).first.click()
+    page.wait_for_load_state()
+    assert engagement.brief.acceptance_criteria == ["Each has one clear call to booking", "Follows our tone guide"]
+    shot(page, "journey-brief-full-marks")
+
+    page.get_by_role("navigation", name="Engagement sections").get_by_role("link", name="Overview").click()
+    page.get_by_role("button", name=re.compile("activate|start", re.I)).first.click()
+    page.wait_for_load_state()
+    engagement.refresh_from_db()
+    assert engagement.status == "active"
+    page.get_by_role("navigation", name="Engagement sections").get_by_role("link", name="Brief", exact=True).click()
+    page.get_by_role("button", name=re.compile("send", re.I)).first.click()
+    page.wait_for_load_state()
+    assert engagement.brief.versions.count() == 1
+
+    page.get_by_role("navigation", name="Engagement sections").get_by_role("link", name="Milestones").click()
+    page.get_by_label("Title").fill("First newsletter")
+    page.get_by_label("Due on").fill("2026-12-18")
+    page.get_by_role("button", name=re.compile("add", re.I)).first.click()
+    page.wait_for_load_state()
+    milestone = Milestone.objects.get(engagement=engagement)
+
+    # Invite the contractor to the portal; they join through the emailed link.
+    page.goto(f"/w/{ws.uuid}/contractors/{contractor.uuid}/")
+    page.get_by_role("button", name=re.compile("invite to the portal", re.I)).click()
+    page.wait_for_load_state()
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    guest = browser.new_context(base_url=live_server.url).new_page()
+    guest.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+    guest.get_by_label("Your name").fill(contractor.name)
+    guest.get_by_label("Password").fill(PASSWORD)
+    guest.get_by_role("button", name=re.compile("join", re.I)).click()
+    guest.wait_for_load_state()
+    assert "/portal/" in guest.url
+    guest.get_by_role("link", name="Spring newsletter series").first.click()
+    assert "Each has one clear call to booking" in guest.content()
+    guest.get_by_role("link", name="First newsletter").first.click()
+    guest.get_by_label("Your work, as text").fill("Spring is when the garden wakes up, and so do our bookings ...")
+    guest.get_by_role("button", name=re.compile("submit", re.I)).first.click()
+    guest.wait_for_load_state()
+    milestone.refresh_from_db()
+    assert milestone.status == "submitted"
+    shot(guest, "journey-portal-submitted")
+    guest.context.close()
+
+    # We review against the brief's two criteria and accept.
+    page.goto(f"/w/{ws.uuid}/milestones/{milestone.uuid}/")
+    for criterion in ("Each has one clear call to booking", "Follows our tone guide"):
+        page.get_by_role("group", name=re.compile(re.escape(criterion))).get_by_label("Met", exact=True).check()
+    page.get_by_label("Accept", exact=True).check()
+    page.get_by_label("Share this feedback with the contractor").check()
+    page.get_by_role("button", name=re.compile("record the review", re.I)).click()
+    page.wait_for_load_state()
+    milestone.refresh_from_db()
+    assert milestone.status == "accepted"
+    shot(page, "journey-review-accepted")
+
+    # The engagement completes and its rating moves the contractor's scorecard.
+    page.goto(f"/w/{ws.uuid}/engagements/{engagement.uuid}/")
+    page.get_by_text("Complete or terminate").click()
+    page.get_by_label("Reason").fill("All three newsletters delivered.")
+    page.get_by_role("button", name="Mark as completed").click()
+    page.wait_for_load_state()
+    engagement.refresh_from_db()
+    assert engagement.status == "completed"
+    page.get_by_label("Overall").select_option("5")
+    page.get_by_role("button", name="Save the rating").click()
+    page.wait_for_load_state()
+    after = scorecards(workspace=ws, contractor_ids=[contractor.pk])[contractor.pk]
+    assert engagement.ratings.get().overall == 5
+    assert after != before

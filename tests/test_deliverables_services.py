@@ -122,3 +122,15 @@ def test_an_accepted_review_on_or_before_the_day_lets_delivery_through():
         milestone_deliver_to_customer(actor=ACTOR, milestone=milestone, on=DAY - dt.timedelta(days=1))
     milestone_deliver_to_customer(actor=ACTOR, milestone=milestone, on=DAY)
     assert Milestone.objects.get(pk=milestone.pk).delivered_to_customer_on == DAY
+
+
+@pytest.mark.parametrize("status", ["planned", "accepted", "revision_requested", "cancelled"])
+def test_only_submitted_work_can_be_reviewed(status):
+    milestone = _milestone(status=status)
+    with pytest.raises(ValidationError, match="Only submitted work waits for a review"):
+        review_create(
+            actor=ACTOR,
+            milestone=milestone,
+            data={"reviewed_on": DAY, "decision": "accepted", "criteria_met": [True, True]},
+        )
+    assert not milestone.reviews.exists()

@@ -524,3 +524,31 @@ def test_a_timeline_over_years_keeps_its_axis_readable(personas: Personas, engag
     assert not entry.at_risk  # a cancelled milestone is never flagged
     assert [line.kind for line in chart.lines] == ["today", "promise"]  # no buffer, no buffer line
     assert chart.rows[0].paths[0][1] == "line"  # cancelled: a dash
+
+
+def test_a_decided_milestone_offers_no_second_review_until_new_work_arrives(personas):
+    from tests.conftest import login_client
+    from tests.factories import (
+        BriefFactory,
+        ContractorFactory,
+        EngagementFactory,
+        MilestoneFactory,
+        ReviewFactory,
+        SubmissionFactory,
+    )
+
+    ws = personas.workspace
+    engagement = EngagementFactory(contractor=ContractorFactory(workspace=ws))
+    BriefFactory(engagement=engagement)
+    milestone = MilestoneFactory(engagement=engagement, status="accepted")
+    SubmissionFactory(milestone=milestone)
+    ReviewFactory(milestone=milestone)
+    client = login_client(personas.owner)
+    page = client.get(f"/w/{ws.uuid}/milestones/{milestone.uuid}/").content.decode()
+    assert "Record the review" not in page
+    refused = client.post(
+        f"/w/{ws.uuid}/milestones/{milestone.uuid}/reviews/new/",
+        {"decision": "accepted", "reviewed_on": "2026-11-30", "criterion_0": "met", "criterion_1": "met"},
+    )
+    assert refused.status_code in (400, 409)
+    assert milestone.reviews.count() == 1

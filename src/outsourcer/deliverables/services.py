@@ -210,6 +210,10 @@ def review_create(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -
     feedback and mark it met. The milestone takes the decision as its status.
     """
     _refuse_unknown(data, REVIEW_FIELDS)
+    if milestone.status != Milestone.Status.SUBMITTED:
+        raise ValidationError(
+            {"milestone": ["Only submitted work waits for a review; this milestone has nothing new to decide on."]}
+        )
     criteria = brief_criteria(milestone.engagement)
     met = [bool(v) for v in data.get("criteria_met") or []]
     if criteria and len(met) != len(criteria):

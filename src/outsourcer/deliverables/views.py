@@ -333,7 +333,8 @@ def _milestone_context(
     page: MilestonePage = milestone_page(milestone=milestone)
     threshold = float(ws.effective_policy["originality_threshold"])
     can_write = access.can("write")
-    reviewable = page.latest is not None and milestone.status != Milestone.Status.CANCELLED
+    # Work waiting for a decision; once decided, the next review comes with the next submission.
+    reviewable = page.latest is not None and milestone.status == Milestone.Status.SUBMITTED
     submittable = milestone.status not in SUBMITTABLE and milestone.engagement.status in RUNNING
     if review_form is None:
         review_form = ReviewForm(criteria=page.criteria, initial={"reviewed_on": today})
