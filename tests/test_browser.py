@@ -201,7 +201,7 @@ def test_the_demo_workspace_pages_render_cleanly(page):
         "demo-workspaces": ("/accounts/workspaces/", "Brightline Studio"),
         "demo-plan": (f"/w/{ws.uuid}/plan/", "Studio website rebuild"),
         "demo-tasks": (f"/w/{ws.uuid}/tasks/", "Bookkeeping and receipts"),
-        "demo-health": (f"/w/{ws.uuid}/health/", "plan/no-knowledge"),
+        "demo-health": (f"/w/{ws.uuid}/health/", "deliver/commitment-at-risk"),
         "demo-findings": (f"/w/{ws.uuid}/health/findings/", "New-business pitches"),
         "demo-rules": (f"/w/{ws.uuid}/health/rules/", "plan/not-outsourcing-enough"),
         "api-docs": ("/api/v1/docs", "Outsourcer API"),
@@ -239,8 +239,9 @@ def test_from_the_plan_to_a_candidate_and_a_quieter_health_check(page):
     # Acting on the plan resolved its finding: the change re-ran the check by itself.
     books = Finding.objects.get(workspace=ws, subject_ref="bookkeeping")
     assert books.resolved_at is not None
-    page.goto(f"/w/{ws.uuid}/health/")
+    page.goto(f"/w/{ws.uuid}/health/findings/?stage=plan")
     assert "Photo retouching" in page.content() and "Bookkeeping and receipts" not in page.content()
+    page.goto(f"/w/{ws.uuid}/health/")
     page.get_by_role("button", name="Run the check now").first.click()
     page.wait_for_load_state()
     assert "0 new" in page.content()  # nothing changed since the automatic run

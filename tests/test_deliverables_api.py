@@ -120,6 +120,10 @@ def test_work_is_submitted_and_reviewed_against_the_criteria(
 ):
     milestone = MilestoneFactory(engagement=engagement, status="in_progress")
     url = f"{base}/milestones/{milestone.uuid}"
+    nothing = send(owner, "post", f"{url}/reviews", {"reviewed_on": "2026-11-26", "decision": "accepted"})
+    assert nothing.status_code == 409 and nothing.json()["message"] == (
+        "Only submitted work waits for a review; this milestone has nothing new to decide on."
+    )
     assert send(owner, "post", f"{url}/submissions", {"note": "only a note"}).status_code == 400
     bad_link = send(owner, "post", f"{url}/submissions", {"links": ["ftp://example.test/x"]})
     assert bad_link.status_code == 400 and "$.links" in errors(bad_link)
@@ -164,6 +168,13 @@ def test_work_is_submitted_and_reviewed_against_the_criteria(
     assert review["submission"] == submitted.json()["id"]
     detail = owner.get(url).json()
     assert detail["status"] == "revision_requested" and detail["latest_decision"] == "revision_requested"
+    again = send(
+        owner,
+        "post",
+        f"{url}/reviews",
+        {"reviewed_on": "2026-11-27", "decision": "rejected", "criteria_met": [False, False]},
+    )
+    assert again.status_code == 409  # sent back already: nothing new to decide on until the next submission
     shared = send(owner, "patch", f"{base}/reviews/{review['id']}", {"shared_with_contractor": True})
     assert shared.json()["shared_with_contractor"] is True
     assert [r["id"] for r in owner.get(f"{url}/reviews").json()] == [review["id"]]
@@ -280,3 +291,36 @@ def test_overdue_uses_the_workspace_calendar(personas: Personas, owner: Client, 
     MilestoneFactory(engagement=engagement, ref="m-yesterday", due_on=today - dt.timedelta(days=1))
     rows = {m["ref"]: m["overdue"] for m in owner.get(f"{base}/milestones").json()["items"]}
     assert rows == {"m-today": False, "m-yesterday": True}
+
+
+def test_lists_take_the_same_queries_for_few_or_many_rows(
+    personas: Personas, owner: Client, base: str, engagement: Any
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ReferenceTextFactory
+
+    def rows(n: int) -> None:
+        for _ in range(n):
+            milestone = MilestoneFactory(engagement=EngagementFactory(contractor=engagement.contractor))
+            SubmissionFactory(milestone=milestone)
+            ReviewFactory(milestone=milestone)
+            ReferenceTextFactory(workspace=personas.workspace)
+            MilestoneFactory(engagement=engagement)
+
+    urls = [f"{base}/milestones", f"{base}/engagements/{engagement.uuid}/milestones", f"{base}/reference-texts"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert owner.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    rows(3)
+    counts()  # warm the token's and the process's caches
+    few = counts()
+    rows(30)
+    assert counts() == few

@@ -470,3 +470,42 @@ def test_reading_roles_read_and_cannot_write(personas: Personas, base: str, ann:
     assert response.status_code == 403
     contractor = token_client(personas.contractor, personas.workspace)
     assert contractor.get(f"{base}/engagements").status_code == 403
+
+
+def test_lists_take_the_same_queries_for_few_or_many_rows(personas: Personas, owner: Client, base: str, ann: Any):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    engagement = EngagementFactory(contractor=ann)
+    promise = CustomerCommitmentFactory(workspace=personas.workspace)
+
+    def rows(n: int) -> None:
+        for _ in range(n):
+            other = EngagementFactory(
+                contractor=ContractorFactory(workspace=personas.workspace), customer_commitment=promise
+            )
+            CheckInFactory(engagement=engagement)
+            TimeEntryFactory(engagement=other)
+            CustomerCommitmentFactory(workspace=personas.workspace).engagements.add(other)
+
+    urls = [
+        f"{base}/engagements",
+        f"{base}/time-entries",
+        f"{base}/engagements/{engagement.uuid}/check-ins",
+        f"{base}/commitments",
+        f"{base}/engagements/{engagement.uuid}/hours",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert owner.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    rows(3)
+    counts()  # warm the token's and the process's caches
+    few = counts()
+    rows(30)
+    assert counts() == few

@@ -179,3 +179,33 @@ def test_a_viewer_previews_but_cannot_contribute(personas: Personas, base: str, 
 def test_an_outsider_finds_no_portal(personas: Personas, base: str, mine: Any):
     outsider = login_client(personas.outsider)
     assert outsider.get(f"{base}/engagements").status_code == 404
+
+
+def test_the_portal_takes_the_same_queries_for_few_or_many_rows(personas: Personas, me: Client, base: str, mine: Any):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(n: int) -> None:
+        for _ in range(n):
+            EngagementFactory(contractor=mine.contractor)
+            milestone = MilestoneFactory(engagement=mine)
+            SubmissionFactory(milestone=milestone)
+            ReviewFactory(milestone=milestone, shared_with_contractor=True)
+            TimeEntryFactory(engagement=mine)
+            RatingFactory(engagement=mine, shared_with_contractor=True)
+
+    urls = [f"{base}/engagements", f"{base}/engagements/{mine.uuid}", f"{base}/engagements/{mine.uuid}/time-entries"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert me.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    rows(3)
+    counts()  # warm the token's and the process's caches
+    few = counts()
+    rows(30)
+    assert counts() == few

@@ -230,19 +230,21 @@ def review_index(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID) -> l
 
 @router.post(
     "/workspaces/{ws}/milestones/{milestone}/reviews",
-    response={201: ReviewOut},
+    response={201: ReviewOut, 409: ConflictOut},
     summary="Review a milestone against the brief",
     description=(
         "The latest submission, judged against each of the brief's acceptance criteria (`criteria_met`, one "
         "answer each, in order), with a decision the milestone takes as its status. Accepting with a "
-        "criterion unmet is refused (400): request a revision instead."
+        "criterion unmet is refused (400): request a revision instead. Only a milestone waiting for review "
+        "(`submitted`) takes one (409 otherwise)."
     ),
 )
 @requires("write")
 def review_create(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID, payload: ReviewIn) -> Status[Any]:
     access = api_door(request, ws, "write")
     row = load_milestone(access, milestone)
-    review = deliverables.review_create(actor=Actor.api(request), milestone=row, data=payload.dict())
+    with conflicts("milestone"):
+        review = deliverables.review_create(actor=Actor.api(request), milestone=row, data=payload.dict())
     return Status(201, serialize.review_dict(review))
 
 

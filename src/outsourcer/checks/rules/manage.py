@@ -15,6 +15,7 @@ from outsourcer.checks.registry import (
     HOUR_CAP_WEEKS,
     CheckContext,
     Hit,
+    RatingStats,
     Subject,
     last_full_month,
     register,
@@ -190,7 +191,10 @@ def no_feedback(ctx: CheckContext) -> Iterator[Hit]:
             facts={"decision": review.decision, "reviewed_on": review.reviewed_on.isoformat(), "feedback": ""},
         )
     completed: dict[int, list[Engagement]] = {}
+    rated: dict[int, list[RatingStats]] = {}  # each contractor's ratings, over all their engagements
     for engagement in ctx.engagements:
+        if engagement.pk in ctx.ratings:
+            rated.setdefault(engagement.contractor_id, []).append(ctx.ratings[engagement.pk])
         if engagement.status != Status.COMPLETED:
             continue
         completed.setdefault(engagement.contractor_id, []).append(engagement)
@@ -204,7 +208,7 @@ def no_feedback(ctx: CheckContext) -> Iterator[Hit]:
         done = completed.get(pk)
         if not done:
             continue
-        mine = [ctx.ratings[e.pk] for e in ctx.engagements if e.contractor_id == pk and e.pk in ctx.ratings]
+        mine = rated.get(pk, [])
         total, shared = sum(r.total for r in mine), sum(r.shared for r in mine)
         if shared:
             continue
