@@ -14,10 +14,10 @@ from ninja.parser import Parser
 
 from outsourcer import __version__
 from outsourcer.accounts.api import router as accounts_router
+from outsourcer.accounts.api_conflicts import StateConflict
 from outsourcer.accounts.api_door import AUTH
 from outsourcer.accounts.door import ObjectNotFound, WorkspaceNotFound
 from outsourcer.accounts.services import AccountError
-from outsourcer.api.conflicts import StateConflict
 from outsourcer.audit.api import router as audit_router
 from outsourcer.bundles.api import router as bundles_router
 from outsourcer.bundles.services import BundleConflict

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import Any
 
 UTC = dt.UTC
 Interval = tuple[dt.datetime, dt.datetime]
@@ -89,3 +90,12 @@ def worst_day(business: Hours, contractor: Hours, *, start: dt.date, days: int =
     """The working day with the least overlap (the earliest of equals); None when nobody works."""
     days_found = daily_overlap(business, contractor, start=start, days=days)
     return min(days_found, key=lambda d: (d.minutes, d.day)) if days_found else None
+
+
+def overlap_day_dict(day: DayOverlap) -> dict[str, Any]:
+    """One day of overlap as the API and the CLI give it."""
+    return {
+        "day": day.day,
+        "minutes": day.minutes,
+        "shared": [{"start": start, "end": end} for start, end in day.shared],
+    }

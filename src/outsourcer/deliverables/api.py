@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from outsourcer.accounts.api_conflicts import ConflictOut, StateConflict, conflicts, paged, refuse_nulls
 from outsourcer.accounts.api_door import api_door, requires
 from outsourcer.accounts.door import WorkspaceAccess
-from outsourcer.api.conflicts import ConflictOut, StateConflict, conflicts, paged, refuse_nulls
 from outsourcer.core.actor import Actor
 from outsourcer.core.timezones import today_in
 from outsourcer.deliverables import serialize

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
+from outsourcer.core.api_types import Day, Line, Strict, Text
 from outsourcer.planning.schemas import REF_PATTERN, Money
-from outsourcer.vetting.schemas import Day, Line, Strict, Text
 
 MilestoneStatusName = Literal[
     "planned", "in_progress", "submitted", "accepted", "revision_requested", "rejected", "cancelled"

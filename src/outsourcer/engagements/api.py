@@ -13,11 +13,12 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from outsourcer.accounts.api_conflicts import ConflictOut, conflicts, paged, refuse_nulls
 from outsourcer.accounts.api_door import api_door, requires
 from outsourcer.accounts.door import WorkspaceAccess
-from outsourcer.api.conflicts import ConflictOut, conflicts, paged, refuse_nulls
 from outsourcer.contractors.models import Contractor
 from outsourcer.core.actor import Actor
+from outsourcer.core.api_types import api_names
 from outsourcer.core.timezones import today_in
 from outsourcer.engagements import serialize
 from outsourcer.engagements import services as engagements
@@ -63,7 +64,6 @@ from outsourcer.engagements.selectors import (
     time_entry_list_for_workspace,
 )
 from outsourcer.planning.models import Task
-from outsourcer.vetting.api import api_names
 
 router = Router(tags=["engagements"])
 

@@ -16,17 +16,11 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
+from outsourcer.core.api_types import Day, Line, OverlapDayOut, Strict, Text
 from outsourcer.planning.schemas import REF_PATTERN, Money, Score
-from outsourcer.vetting.schemas import (
-    Day,
-    EngagementKindName,
-    EngagementStatusName,
-    Line,
-    OverlapDayOut,
-    Strict,
-    Text,
-)
 
+EngagementKindName = Literal["trial", "project", "ongoing"]
+EngagementStatusName = Literal["draft", "active", "paused", "completed", "terminated"]
 RateModelName = Literal["hourly", "fixed", "milestone", "retainer", "commission"]
 ChannelName = Literal["email", "chat", "phone", "video", "project_tool", "in_person"]
 ImportantChannelName = Literal["phone", "video", "in_person"]

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from outsourcer.contractors.overlap import overlap_day_dict
 from outsourcer.contractors.selectors import contractor_overlap
 from outsourcer.engagements.briefs import brief_completeness
 from outsourcer.engagements.models import (
@@ -24,7 +25,6 @@ from outsourcer.engagements.models import (
 )
 from outsourcer.engagements.selectors import weekly_cap_history
 from outsourcer.engagements.services import brief_content, brief_latest_version, iso_week_start
-from outsourcer.vetting.serialize import overlap_day_dict
 
 HOURS_WEEKS = 8
 OVERLAP_DAYS = 30

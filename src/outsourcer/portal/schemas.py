@@ -17,11 +17,12 @@ from outsourcer.deliverables.schemas import MilestoneStatusName, ReviewOut, Subm
 from outsourcer.engagements.schemas import (
     BriefVersionOut,
     CommunicationOut,
+    EngagementKindName,
     EngagementRatingOut,
+    EngagementStatusName,
     RateOut,
     TimeEntryOut,
 )
-from outsourcer.vetting.schemas import EngagementKindName, EngagementStatusName
 
 
 class PortalEngagementOut(Schema):

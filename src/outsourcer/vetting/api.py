@@ -5,8 +5,6 @@ No `from __future__ import annotations` here: `@paginate` reads the annotations 
 """
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +21,7 @@ from outsourcer.contractors import services as directory
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
 from outsourcer.contractors.selectors import contractor_detail
 from outsourcer.core.actor import Actor
+from outsourcer.core.api_types import api_names
 from outsourcer.core.timezones import today_in
 from outsourcer.engagements import services as engagements
 from outsourcer.engagements.models import Engagement
@@ -81,16 +80,6 @@ CONTRACTOR_NAMES = {
     **{name: f"tax.{name}" for name in serialize.TAX_FIELDS},
 }
 INTERVIEW_NAMES = {f"score_{name}": f"scores.{name}" for name in Interview.SCORES}
-
-
-@contextmanager
-def api_names(names: dict[str, str]) -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({names.get(field, field): msgs for field, msgs in exc.message_dict.items()}) from exc
 
 
 def _refuse_nulls(data: dict[str, Any], nullable: frozenset[str]) -> None:

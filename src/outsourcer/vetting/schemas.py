@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
+from outsourcer.core.api_types import Day, Line, OverlapDayOut, StretchOut, Strict, Text  # noqa: F401
+from outsourcer.engagements.schemas import EngagementKindName, EngagementStatusName
 from outsourcer.planning.schemas import REF_PATTERN, Money, Score
 
 KindName = Literal["individual", "agency"]
@@ -31,14 +33,8 @@ RedFlagKindName = Literal[
     "copied_work", "pressure_tactics", "credential_request", "other",
 ]  # fmt: skip
 GapName = Literal["references", "interview", "trial"]
-EngagementKindName = Literal["trial", "project", "ongoing"]
-EngagementStatusName = Literal["draft", "active", "paused", "completed", "terminated"]
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-# Dates a record may carry: wide enough for an old licence, narrow enough that date sums never overflow.
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
-Text = Annotated[str, Field(max_length=20000)]
-Line = Annotated[str, Field(max_length=200)]
 Skill = Annotated[str, Field(min_length=1, max_length=64)]
 Weekday = Annotated[int, Field(ge=1, le=7)]
 Weight = Annotated[int, Field(ge=0, le=10)]
@@ -73,10 +69,6 @@ StartQuery = Annotated[
     Field(ge=dt.date(2000, 1, 1), le=dt.date(2999, 12, 31), description="first day; default today in the workspace"),
 ]
 DaysQuery = Annotated[int, Field(ge=1, le=90, description="calendar days to cover")]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 # --- Contractors -----------------------------------------------------------------------------------
@@ -413,17 +405,6 @@ class WeightsOut(Schema):
     interviews: int
     trial: int
     ratings: int
-
-
-class StretchOut(Schema):
-    start: dt.datetime
-    end: dt.datetime
-
-
-class OverlapDayOut(Schema):
-    day: dt.date = Field(description="the workspace's local working date")
-    minutes: int
-    shared: list[StretchOut] = Field(description="the shared stretches, in UTC")
 
 
 class OverlapOut(Schema):

@@ -11,7 +11,7 @@ from typing import Any
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
-from outsourcer.contractors.overlap import DayOverlap
+from outsourcer.contractors.overlap import overlap_day_dict
 from outsourcer.contractors.selectors import PossibleDuplicate, contractor_overlap
 from outsourcer.engagements.models import Engagement, Rating
 from outsourcer.vetting.selectors import Scorecard, scorecard, scorecards, vetting_gaps
@@ -174,14 +174,6 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
         "standing_label": card.standing_label,
         "open_red_flags": card.open_red_flags,
         "reasons": list(card.reasons),
-    }
-
-
-def overlap_day_dict(day: DayOverlap) -> dict[str, Any]:
-    return {
-        "day": day.day,
-        "minutes": day.minutes,
-        "shared": [{"start": start, "end": end} for start, end in day.shared],
     }
 
 
