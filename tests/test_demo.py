@@ -97,3 +97,26 @@ def test_the_demo_command_shows_the_originality_finding_with_the_database_queue(
     )
     rules = {f["rule"] for f in report["findings"]}
     assert "deliver/originality" in rules and "manage/silence" in rules
+
+
+def test_a_bundle_of_the_clean_engagement_alone_raises_nothing_of_these_stages(db, django_capture_on_commit_callbacks):
+    """The same data as a bundle of its own: the planted bundle finds each mistake, the clean one none."""
+    from outsourcer.bundles.services import bundle_import_new
+
+    doc = demo_document()
+    doc["workspace"]["name"] = "Clean copy"
+    doc["engagements"] = [e for e in doc["engagements"] if e["ref"] == "case-study-writing"]
+    keep = {e["contractor_ref"] for e in doc["engagements"]}
+    doc["contractors"] = [c for c in doc["contractors"] if c["ref"] in keep]
+    commitments = {e.get("customer_commitment_ref") for e in doc["engagements"]}
+    doc["customer_commitments"] = [c for c in doc.get("customer_commitments", []) if c["ref"] in commitments]
+    with django_capture_on_commit_callbacks(execute=True):
+        ws = bundle_import_new(actor=Actor.cli(), document=doc, name="Clean copy", owner=None).workspace
+    found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open}
+    assert not [f for f in found if f[0].split("/")[0] in ("brief", "manage", "deliver")], found
+    assert Milestone.objects.filter(workspace=ws).exists()  # the clean engagement's work came along
+
+    with django_capture_on_commit_callbacks(execute=True):
+        planted = bundle_import_new(actor=Actor.cli(), document=demo_document(), name="Planted", owner=None).workspace
+    found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=planted, as_of=TODAY).open}
+    assert {(rule, ref) for rule, ref in found if rule.split("/")[0] in ("brief", "manage", "deliver")} == PLANTED
