@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "outsourcer.engagements",
     "outsourcer.vetting",
     "outsourcer.deliverables",
+    "outsourcer.payments",
     "outsourcer.reminders",
     "outsourcer.portal",
     "outsourcer.checks",

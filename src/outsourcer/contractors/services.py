@@ -231,10 +231,11 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Document:
-    """Store an uploaded copy of the document (PDF, PNG or JPEG, 10 MiB at most), replacing any earlier one."""
-    from django.core.files.base import ContentFile
+def read_paper_upload(upload: Any, *, default_name: str = "document") -> tuple[bytes, str, str, str]:
+    """Check an uploaded paper (PDF, PNG or JPEG by its bytes, 10 MiB at most): its bytes, type, suffix and name.
 
+    Documents and invoices are both stored this way; a refusal is a ValidationError on "file".
+    """
     size = int(getattr(upload, "size", 0) or 0)
     if size == 0:
         raise ValidationError({"file": ["The file is empty."]})
@@ -245,8 +246,16 @@ def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Do
     if kind is None:
         raise ValidationError({"file": ["Upload a PDF, PNG or JPEG file."]})
     content_type, suffix = kind
-    original = str(getattr(upload, "name", "") or "document")
-    shown = "".join(ch for ch in original.rsplit("/", 1)[-1] if ch.isprintable())[:200] or f"document{suffix}"
+    original = str(getattr(upload, "name", "") or default_name)
+    shown = "".join(ch for ch in original.rsplit("/", 1)[-1] if ch.isprintable())[:200] or f"{default_name}{suffix}"
+    return data, content_type, suffix, shown
+
+
+def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Document:
+    """Store an uploaded copy of the document (PDF, PNG or JPEG, 10 MiB at most), replacing any earlier one."""
+    from django.core.files.base import ContentFile
+
+    data, content_type, suffix, shown = read_paper_upload(upload)
     with transaction.atomic():
         old = document.file.name if document.file else ""
         document.file.save(f"upload{suffix}", ContentFile(data), save=False)  # named by `document_path`
