@@ -18,7 +18,16 @@ from outsourcer.bundles.validation import BundleInvalid, bundle_validate
 from outsourcer.checks.models import Finding
 from outsourcer.core.actor import Actor
 from outsourcer.deliverables.models import Milestone, OriginalityDoc, OriginalityMatch, Review, Submission
-from outsourcer.engagements.models import Brief, CheckIn, CommunicationPlan, CustomerCommitment, TimeEntry
+from outsourcer.engagements.models import (
+    Brief,
+    BriefVersion,
+    CheckIn,
+    CommunicationPlan,
+    CustomerCommitment,
+    TimeEntry,
+)
+from outsourcer.engagements.services import brief_content
+from tests.conftest import login_client
 from tests.test_bundles import full_contractor, full_engagement, with_people
 
 ACTOR = Actor.cli()
@@ -111,6 +120,50 @@ def test_every_engagement_field_comes_back_byte_for_byte(db):
     assert TimeEntry.objects.filter(workspace=ws, status="draft").get().submitted_at is None
     assert str(CommunicationPlan.objects.get(workspace=ws).needs_overlap_hours) == "2.50"
     assert Brief.objects.get(workspace=ws).deliverables == ["Home page copy", "About page copy"]
+
+
+def test_the_brief_of_work_under_way_is_recorded_as_sent_and_a_drafts_is_not(db, personas):
+    draft = full_work() | {"ref": "e2", "status": "draft", "milestones": [], "customer_commitment_ref": "harbor-site"}
+    doc = work_bundle([full_work(), draft])
+    before = dt.datetime.now(dt.UTC)
+    bundle_import_into(actor=ACTOR, workspace=personas.workspace, document=doc, replace=True)
+    ws = personas.workspace
+    (version,) = BriefVersion.objects.filter(workspace=ws)
+    brief = Brief.objects.get(workspace=ws, engagement__ref="e1")  # paused: the work was under way
+    assert (version.brief, version.number, version.note, version.sent_by) == (brief, 1, "Recorded at import", None)
+    assert version.content == brief_content(brief) and version.sent_at >= before
+    assert not BriefVersion.objects.filter(brief__engagement__ref="e2").exists()  # a draft's waits to be sent
+    # The contractor reads the brief the work was reviewed against, not "no brief has been sent yet".
+    engagement = brief.engagement
+    engagement.contractor.portal_user = personas.contractor
+    engagement.contractor.save()
+    page = login_client(personas.contractor).get(f"/w/{ws.uuid}/portal/engagements/{engagement.uuid}/")
+    assert page.status_code == 200 and "Win more local patients" in page.content.decode()
+    # The sent copies are not part of the format: the export is as before, and a new import records them anew.
+    exported = bundle_dumps(bundle_export(workspace=ws))
+    again = bundle_import_new(actor=ACTOR, document=json.loads(exported), name=ws.name, owner=None).workspace
+    assert bundle_dumps(bundle_export(workspace=again)) == exported
+    assert BriefVersion.objects.filter(workspace=again).count() == 1
+
+
+def test_dates_outside_the_range_every_face_takes_are_refused_with_their_paths():
+    work = full_work() | {"start_on": "1899-12-31"}
+    work["milestones"][0]["due_on"] = "9999-12-31"
+    work["milestones"][0]["reviews"][0]["reviewed_on"] = "3000-01-01"
+    work["time_entries"][0]["worked_on"] = "0001-01-03"
+    work["check_ins"][0]["on"] = "2999-12-31"  # the last day taken
+    doc = work_bundle([work])
+    doc["customer_commitments"][0]["promised_on"] = "0001-01-03"
+    doc["contractors"][0]["documents"] = [{"kind": "nda", "signed_on": "1900-01-01", "expires_on": "4000-01-01"}]
+    rule = "is out of range: give a date from 1900-01-01 to 2999-12-31"
+    assert paths(doc) == [
+        ("$.contractors[0].documents[0].expires_on", f'"4000-01-01" {rule}'),
+        ("$.customer_commitments[0].promised_on", f'"0001-01-03" {rule}'),
+        ("$.engagements[0].milestones[0].due_on", f'"9999-12-31" {rule}'),
+        ("$.engagements[0].milestones[0].reviews[0].reviewed_on", f'"3000-01-01" {rule}'),
+        ("$.engagements[0].start_on", f'"1899-12-31" {rule}'),
+        ("$.engagements[0].time_entries[0].worked_on", f'"0001-01-03" {rule}'),
+    ]
 
 
 def test_empty_parts_are_not_stored_and_not_exported(db):

@@ -218,6 +218,20 @@ def test_odd_titles_are_escaped_not_broken(personas):
     assert len(found) == 1
 
 
+def test_the_last_day_of_the_calendar_is_an_event_not_a_500(personas):
+    ws = personas.workspace
+    engagement = EngagementFactory(contractor=ContractorFactory(workspace=ws), status="active")
+    far = MilestoneFactory(engagement=engagement, title="Someday", due_on=dt.date.max)
+    promise = CustomerCommitmentFactory(workspace=ws, title="Forever", promised_on=dt.date.max)
+    near = MilestoneFactory(engagement=engagement, title="Soon", due_on=dt.date(2027, 1, 15))
+    found = events(fetch(feed_url(personas.owner)))
+    for row in (far, promise):
+        event = found[f"{row.uuid}@outsourcer"]
+        # No day follows it to end on: an all-day event without an end lasts its one day (RFC 5545).
+        assert event.decoded("DTSTART") == dt.date(9999, 12, 31) and "DTEND" not in event
+    assert found[f"{near.uuid}@outsourcer"].decoded("DTEND") == dt.date(2027, 1, 16)
+
+
 def test_last_used_is_noted_at_most_once_a_minute(personas):
     url = feed_url(personas.owner)
     feed = CalendarFeed.objects.get(user=personas.owner)

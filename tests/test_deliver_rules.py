@@ -13,14 +13,17 @@ from outsourcer.checks.templatetags.checks_tags import subject_url
 from outsourcer.core.actor import Actor
 from outsourcer.deliverables.models import OriginalityDoc, OriginalityMatch
 from outsourcer.deliverables.services import originality_index_reference_text, originality_index_submission
+from tests.conftest import login_client
 from tests.factories import (
     ContractorFactory,
     CustomerCommitmentFactory,
     EngagementFactory,
+    MembershipFactory,
     MilestoneFactory,
     ReferenceTextFactory,
     ReviewFactory,
     SubmissionFactory,
+    UserFactory,
     WorkspaceFactory,
 )
 
@@ -72,6 +75,34 @@ def test_overdue_fires_for_work_not_submitted_after_its_date(db):
     except NoReverseMatch:  # the milestone page arrives with the deliverables pages
         page = None
     assert subject_url(home, ws) == page
+
+
+@pytest.mark.parametrize("ended", ["completed", "terminated"])
+def test_milestones_of_ended_work_are_neither_late_nor_a_risk(db, ended):
+    ws = WorkspaceFactory()
+    promise = CustomerCommitmentFactory(workspace=ws, promised_on=dt.date(2026, 12, 20), buffer_days=3)
+    stopped = site(ws, customer_commitment=promise, status=ended)
+    MilestoneFactory(engagement=stopped, ref="left", due_on=dt.date(2026, 11, 20), status="planned")
+    MilestoneFactory(engagement=stopped, ref="tight", due_on=dt.date(2026, 12, 18), status="in_progress")
+    # Still judged: paused work, and a draft (its date passed before the work began; a plan that breaks a
+    # promise is best caught before it starts). Never a cancelled milestone.
+    paused = EngagementFactory(
+        contractor=stopped.contractor, ref="paused", title="Shop", status="paused", customer_commitment=promise
+    )
+    MilestoneFactory(engagement=paused, ref="held", title="Cart", due_on=dt.date(2026, 11, 30))
+    MilestoneFactory(engagement=paused, ref="off", due_on=dt.date(2026, 11, 2), status="cancelled")
+    draft = EngagementFactory(
+        contractor=stopped.contractor, ref="next", title="Blog", status="draft", customer_commitment=promise
+    )
+    MilestoneFactory(engagement=draft, ref="plan", title="First posts", due_on=dt.date(2026, 11, 25))
+    MilestoneFactory(engagement=draft, ref="late-plan", title="More posts", due_on=dt.date(2026, 12, 18))
+    assert found(ws, "deliver/overdue") == {
+        "held": "Cart (Shop with Vistula Digital) was due on 30 November 2026, 1 day ago, and it has not been "
+        "submitted.",
+        "plan": "First posts (Blog with Vistula Digital) was due on 25 November 2026, 6 days ago, and the "
+        "engagement is still a draft: the date passed before the work began.",
+    }
+    assert set(found(ws, "deliver/commitment-at-risk")) == {"held", "plan", "late-plan"}
 
 
 def test_engagement_findings_link_to_the_engagement_page(db):
@@ -126,6 +157,19 @@ def test_working_days_skip_weekends():
     assert minus_working_days(friday, 3) == dt.date(2027, 1, 26)
     assert minus_working_days(dt.date(2027, 2, 1), 1) == friday  # a Monday's day before is the Friday
     assert minus_working_days(dt.date(2027, 1, 31), 1) == friday  # from a Sunday
+    # The calendar's first day is as far back as it goes (0001-01-01 is a Monday).
+    assert minus_working_days(dt.date(1, 1, 3), 365) == dt.date.min
+
+
+def test_a_promise_at_the_start_of_the_calendar_is_judged_not_a_crash(db):
+    ws = WorkspaceFactory()
+    promise = CustomerCommitmentFactory(workspace=ws, promised_on=dt.date(1, 1, 3), buffer_days=365)
+    MilestoneFactory(engagement=site(ws, customer_commitment=promise), ref="home", due_on=dt.date(2026, 11, 1))
+    assert set(found(ws, "deliver/commitment-at-risk")) == {"home"}
+    owner = UserFactory()
+    MembershipFactory(workspace=ws, user=owner, role="owner")
+    response = login_client(owner).post(reverse("checks:run", kwargs={"ws": ws.uuid}))
+    assert response.status_code == 302
 
 
 def test_commitment_at_risk_when_a_milestone_eats_the_buffer_or_is_overdue(db):

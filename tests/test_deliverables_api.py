@@ -10,8 +10,10 @@ import pytest
 from django.test import Client
 
 from outsourcer.audit.models import AuditEntry
+from outsourcer.core.actor import Actor
 from outsourcer.core.timezones import today_in
 from outsourcer.deliverables.models import Milestone, ReferenceText, Submission
+from outsourcer.engagements.services import brief_save, brief_send
 from tests.conftest import Personas, token_client
 from tests.factories import (
     BriefFactory,
@@ -103,6 +105,51 @@ def test_milestones_change_and_go_unless_work_was_submitted(owner: Client, base:
     assert not Milestone.objects.filter(pk=empty.pk).exists()
 
 
+def test_a_status_that_work_or_reviews_give_is_a_conflict_to_set(owner: Client, base: str, engagement: Any):
+    milestone = MilestoneFactory(engagement=engagement, status="planned")
+    url = f"{base}/milestones/{milestone.uuid}"
+    accepted = send(owner, "patch", url, {"status": "accepted"})
+    assert accepted.status_code == 409 and accepted.json()["errors"][0]["path"] == "$.status"
+    assert "not set by hand" in accepted.json()["message"]
+    assert send(owner, "patch", url, {"status": "submitted"}).status_code == 409
+    milestone.refresh_from_db()
+    assert milestone.status == "planned"
+    # So a review never judges work that was not submitted.
+    review = {"reviewed_on": "2026-11-26", "decision": "accepted", "criteria_met": [True, True]}
+    assert send(owner, "post", f"{url}/reviews", review).status_code == 409
+    assert send(owner, "patch", url, {"status": "in_progress"}).json()["status"] == "in_progress"
+    assert send(owner, "patch", url, {"status": "cancelled"}).json()["status"] == "cancelled"
+    assert send(owner, "patch", url, {"status": "planned"}).json()["status"] == "planned"  # reopened
+    # A new one starts planned or in progress (the schema says so).
+    created = send(
+        owner,
+        "post",
+        f"{base}/engagements/{engagement.uuid}/milestones",
+        {"title": "X", "due_on": "2027-01-01", "status": "accepted"},
+    )
+    assert created.status_code == 422 and created.json()["errors"][0]["path"] == "$.status"
+
+
+def test_a_stated_submission_date_is_bounded(personas: Personas, owner: Client, base: str, engagement: Any):
+    milestone = MilestoneFactory(engagement=engagement, status="in_progress")
+    url = f"{base}/milestones/{milestone.uuid}/submissions"
+    today = today_in(personas.workspace.time_zone)
+    future = send(owner, "post", url, {"text": "Work", "submitted_on": (today + dt.timedelta(days=1)).isoformat()})
+    assert future.status_code == 400 and "on or before today" in errors(future)["$.submitted_on"]
+    early = send(owner, "post", url, {"text": "Work", "submitted_on": "1900-01-01"})
+    assert early.status_code == 400 and "The engagement started on 1 Nov 2026" in errors(early)["$.submitted_on"]
+    assert not Submission.objects.filter(milestone=milestone).exists()
+    first = send(owner, "post", url, {"text": "Newer date", "submitted_on": "2026-11-25"}).json()
+    milestone.status = "revision_requested"
+    milestone.save()
+    second = send(owner, "post", url, {"text": "Older date, recorded later", "submitted_on": "2026-11-02"}).json()
+    detail = owner.get(f"{base}/milestones/{milestone.uuid}").json()
+    assert [s["id"] for s in detail["submissions"]] == [second["id"], first["id"]]  # the last recorded first
+    assert detail["submitted_on"] == "2026-11-02"
+    originality = owner.get(f"{base}/milestones/{milestone.uuid}/originality").json()
+    assert originality["submission"] == second["id"]
+
+
 def test_an_ended_engagement_takes_no_milestone(personas: Personas, owner: Client, base: str):
     ended = EngagementFactory(contractor=ContractorFactory(workspace=personas.workspace), status="completed")
     response = send(
@@ -181,6 +228,38 @@ def test_work_is_submitted_and_reviewed_against_the_criteria(
     assert AuditEntry.objects.filter(action="review.share", face="api").exists()
 
 
+def test_reviews_answer_the_criteria_the_contractor_was_sent(owner: Client, base: str, engagement: Any):
+    milestone = MilestoneFactory(engagement=engagement, status="in_progress")
+    url = f"{base}/milestones/{milestone.uuid}"
+    detail = owner.get(url).json()
+    assert (detail["criteria_version"], detail["criteria_changed_since_sent"]) == (None, False)  # never sent
+    brief_send(actor=Actor.cli(), engagement=engagement)
+    brief_save(
+        actor=Actor.cli(),
+        engagement=engagement,
+        data={"acceptance_criteria": ["Reads at grade 8 or below", "Uses our tone guide", "Unsent"]},
+    )
+    detail = owner.get(url).json()
+    assert detail["criteria"] == ["Reads at grade 8 or below", "Uses our tone guide"]
+    assert (detail["criteria_version"], detail["criteria_changed_since_sent"]) == (1, True)
+    assert send(owner, "post", f"{url}/submissions", {"text": "Short work."}).status_code == 201
+    assert owner.get(f"{url}/originality").json()["too_short"] is True
+    three = send(
+        owner,
+        "post",
+        f"{url}/reviews",
+        {"reviewed_on": "2026-11-26", "decision": "rejected", "criteria_met": [True, True, False], "feedback": "x"},
+    )
+    assert three.status_code == 400
+    two = send(
+        owner,
+        "post",
+        f"{url}/reviews",
+        {"reviewed_on": "2026-11-26", "decision": "accepted", "criteria_met": [True, True]},
+    )
+    assert two.status_code == 201 and two.json()["criteria"] == detail["criteria"]
+
+
 def test_a_closed_milestone_takes_no_submission(owner: Client, base: str, engagement: Any):
     milestone = MilestoneFactory(engagement=engagement, status="accepted")
     response = send(owner, "post", f"{base}/milestones/{milestone.uuid}/submissions", {"text": "More"})
@@ -229,6 +308,7 @@ def test_originality_shows_verified_matches_as_needing_review(
         "submission": None,
         "submitted_on": None,
         "indexed": False,
+        "too_short": False,
         "threshold": 0.5,
         "matches": [],
     }

@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from outsourcer.core.actor import Actor
+from outsourcer.deliverables.charts import timeline_chart
 from outsourcer.deliverables.models import Milestone, ReferenceText, Review, Submission, SubmissionFile
-from outsourcer.deliverables.selectors import buffer_starts_on, working_days_before
+from outsourcer.deliverables.selectors import buffer_starts_on, commitment_timeline, working_days_before
 from outsourcer.deliverables.services import originality_index_submission, submission_create
+from outsourcer.engagements.services import brief_save, brief_send
 from tests.conftest import Personas, login_client
 from tests.factories import (
     BriefFactory,
@@ -34,6 +36,12 @@ CRITERIA = ["Reads at grade 8 or below", "Uses our tone guide"]
 COPY = (
     "Our studio helps neighbourhood bakeries tell their story with honest photographs, warm colours and "
     "menus that customers can read from across the room. Every project starts with a morning behind the counter."
+)
+
+
+OTHER_COPY = (
+    "Quarterly bookkeeping for a small agency means reconciling three bank accounts, chasing two late "
+    "receipts and explaining to the owner why the software thinks the coffee machine is a capital asset."
 )
 
 
@@ -176,8 +184,10 @@ def test_a_viewer_reads_the_milestones_but_cannot_add(personas: Personas, engage
 
 
 def test_the_milestone_page_shows_submissions_safely_latest_first(personas: Personas, submitted, media):
-    older = SubmissionFactory(milestone=submitted, submitted_on=TODAY - dt.timedelta(days=9), text="An early draft")
-    latest = Submission.objects.exclude(pk=older.pk).get()
+    [latest] = Submission.objects.filter(milestone=submitted)
+    latest.delete()  # recorded again after the early draft: the latest is the last recorded
+    SubmissionFactory(milestone=submitted, submitted_on=TODAY - dt.timedelta(days=9), text="An early draft")
+    latest = SubmissionFactory(milestone=submitted, submitted_on=TODAY, text="First line\n<script>alert(1)</script>")
     latest.links = ["https://example.test/draft", "javascript:alert(2)"]
     latest.save()
     attachment = SubmissionFile(workspace=personas.workspace, submission=latest, name="draft.pdf", size=14)
@@ -475,10 +485,11 @@ def test_reference_texts_are_added_uploaded_and_deleted(personas: Personas):
         url("reference_texts", personas), {"title": "Our About page", "source": "https://example.test", "text": COPY}
     )
     assert added.status_code == 302
-    upload = SimpleUploadedFile("brochure.txt", "Brochure text, with an é.".encode(), content_type="text/plain")
+    brochure_text = "Brochure text, with an é. " + OTHER_COPY
+    upload = SimpleUploadedFile("brochure.txt", brochure_text.encode(), content_type="text/plain")
     uploaded = client.post(url("reference_texts", personas), {"title": "Brochure", "upload": upload})
     assert uploaded.status_code == 302
-    assert ReferenceText.objects.get(title="Brochure").text == "Brochure text, with an é."
+    assert ReferenceText.objects.get(title="Brochure").text == brochure_text
     listed = plain(client.get(url("reference_texts", personas)))
     assert "Our About page" in listed and "Brochure" in listed and "2 reference texts" in listed
 
@@ -552,3 +563,101 @@ def test_a_decided_milestone_offers_no_second_review_until_new_work_arrives(pers
     )
     assert refused.status_code in (400, 409)
     assert milestone.reviews.count() == 1
+
+
+# --- Fixes from review: stated dates, status by hand, sent criteria, short texts, far dates ---------------------
+
+
+def test_a_recorded_submission_states_no_future_date(personas: Personas, engagement):
+    milestone = MilestoneFactory(engagement=engagement, title="Case studies")
+    client = login_client(personas.owner)
+    page = client.get(url("milestone", personas, milestone=milestone.uuid)).content.decode()
+    assert f'max="{TODAY.isoformat()}"' in page  # the date picker offers no later day
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    for day, message in ((tomorrow, "on or before today"), ("1900-01-01", "The engagement started on 1 Nov 2026")):
+        refused = client.post(
+            url("submission_new", personas, milestone=milestone.uuid), {"sub-submitted_on": day, "sub-text": "Work"}
+        )
+        assert refused.status_code == 400 and message in text(refused)
+    far = client.post(
+        url("submission_new", personas, milestone=milestone.uuid), {"sub-submitted_on": "0001-01-01", "sub-text": "X"}
+    )
+    assert far.status_code == 400 and "Give a date from 1900 on." in text(far)
+    assert not Submission.objects.filter(milestone=milestone).exists()
+
+
+def test_the_edit_page_cancels_only_what_is_not_decided_and_reopens_a_cancelled_one(personas: Personas, engagement):
+    client = login_client(personas.manager)
+    accepted = MilestoneFactory(engagement=engagement, status="accepted")
+    edit = url("milestone_edit", personas, milestone=accepted.uuid)
+    assert "Cancel the milestone" not in text(client.get(edit))
+    refused = client.post(edit, {"action": "cancel"})
+    assert refused.status_code == 400 and "This milestone is accepted; it can no longer be cancelled." in text(refused)
+    assert Milestone.objects.get(pk=accepted.pk).status == "accepted"
+    # A forged status on save is refused by the form (only planned and in progress are offered).
+    planned = MilestoneFactory(engagement=engagement, status="planned")
+    edit = url("milestone_edit", personas, milestone=planned.uuid)
+    forged = client.post(edit, {"action": "save", "title": "X", "due_on": "2027-01-20", "status": "accepted"})
+    assert forged.status_code == 400 and Milestone.objects.get(pk=planned.pk).status == "planned"
+    assert client.post(edit, {"action": "cancel"}).status_code == 302
+    page = text(client.get(edit))
+    assert "Reopen the milestone" in page and "Cancel the milestone" not in page
+    assert client.post(edit, {"action": "reopen"}).status_code == 302
+    assert Milestone.objects.get(pk=planned.pk).status == "planned"
+    assert client.post(edit, {"action": "reopen"}).status_code == 400  # planned already: nothing to reopen
+
+
+def test_the_review_uses_the_sent_criteria_and_says_when_the_brief_changed(personas: Personas, submitted):
+    engagement = submitted.engagement
+    brief_send(actor=Actor.cli(), engagement=engagement)
+    client = login_client(personas.manager)
+    page = plain(client.get(url("milestone", personas, milestone=submitted.uuid)))
+    assert "The brief changed since" not in page
+    assert "Acceptance criteria from the brief, as sent in version 1" in page
+    brief_save(actor=Actor.cli(), engagement=engagement, data={"acceptance_criteria": [*CRITERIA, "A new bar"]})
+    body = text(client.get(url("milestone", personas, milestone=submitted.uuid)))
+    assert "The brief changed since version 1 was sent" in body
+    assert "Reviews use the version the contractor has" in body
+    assert "A new bar" not in body and body.count('value="met"') == 2
+    assert _review(client, personas, submitted).status_code == 302  # the two criteria sent
+    assert Review.objects.get(milestone=submitted).criteria == CRITERIA
+
+
+def test_a_text_too_short_to_compare_says_so(personas: Personas, submitted):
+    page = plain(login_client(personas.viewer).get(url("milestone", personas, milestone=submitted.uuid)))
+    assert "The latest text is too short to compare" in page and "Being checked" not in page
+
+
+def test_milestone_dates_are_bounded_as_in_the_api(personas: Personas, engagement):
+    client = login_client(personas.owner)
+    far = client.post(
+        url("engagement_milestones", personas, engagement=engagement.uuid),
+        {"new-title": "Far", "new-due_on": "9999-12-31"},
+    )
+    assert far.status_code == 400 and "Give a date before 3000." in text(far)
+    assert not Milestone.objects.exists()
+
+
+def test_the_timeline_draws_dates_at_the_calendars_ends(personas: Personas, engagement):
+    """Data stored or imported before the forms were bounded: the page still answers."""
+    far = CustomerCommitmentFactory(workspace=personas.workspace, title="Far", promised_on=dt.date(9999, 12, 30))
+    early = CustomerCommitmentFactory(
+        workspace=personas.workspace, title="Early", promised_on=dt.date(1, 1, 3), buffer_days=365
+    )
+    engagement.customer_commitment = far
+    engagement.save()
+    MilestoneFactory(engagement=engagement, title="Last day", due_on=dt.date(9999, 12, 31))
+    other = EngagementFactory(contractor=engagement.contractor, customer_commitment=early)
+    MilestoneFactory(engagement=other, title="Now", due_on=dt.date(2026, 1, 1))
+    page = login_client(personas.owner).get(url("timeline", personas))
+    assert page.status_code == 200
+    words = plain(page)
+    assert "Last day" in words and "Now" in words and "31 Dec 9999" in words
+    assert working_days_before(dt.date(1, 1, 3), 365) == dt.date.min
+    [first, late] = sorted(
+        commitment_timeline(workspace=personas.workspace, today=TODAY), key=lambda e: e.commitment.title
+    )
+    assert first.commitment.title == "Early" and late.commitment.title == "Far"
+    for entry in (late, first):
+        chart = timeline_chart(entry, today=TODAY)
+        assert chart is not None and chart.ticks and len(chart.ticks) <= 12

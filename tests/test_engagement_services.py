@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from outsourcer.audit.models import AuditEntry
 from outsourcer.core.actor import Actor
 from outsourcer.engagements.briefs import brief_completeness
 from outsourcer.engagements.models import BriefVersion, TimeEntry
 from outsourcer.engagements.selectors import weekly_cap_use
+from outsourcer.engagements.services import brief as brief_module
 from outsourcer.engagements.services import (
     brief_changed_since_sent,
     brief_save,
@@ -114,6 +116,48 @@ def test_sending_versions_the_brief_and_emails_the_contractor(django_capture_on_
     assert BriefVersion.objects.get(number=1).content["constraints"] == FULL["constraints"]
 
 
+def test_two_sends_at_once_are_numbered_one_after_the_other(monkeypatch):
+    # SQLite runs one writer at a time, so the race itself cannot be staged here: what keeps two sends on
+    # PostgreSQL from both taking the next number is that the brief row is locked before it is counted.
+    engagement = EngagementFactory()
+    brief_save(actor=ACTOR, engagement=engagement, data=FULL)
+    locked: list[str] = []
+    original = QuerySet.select_for_update
+
+    def spy(self: QuerySet, *args: object, **kwargs: object) -> QuerySet:
+        locked.append(self.model.__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    counted: list[list[str]] = []
+    real_latest = brief_module.brief_latest_version
+    monkeypatch.setattr(
+        brief_module, "brief_latest_version", lambda brief: counted.append(list(locked)) or real_latest(brief)
+    )
+    assert brief_send(actor=ACTOR, engagement=engagement).number == 1
+    assert counted == [["Brief"]]  # the brief was locked before the latest version was looked up
+
+
+def test_a_title_is_one_line_and_the_brief_email_goes_out_whatever_it_held(django_capture_on_commit_callbacks):
+    engagement = EngagementFactory(contractor=ContractorFactory(email="ana@example.test"))
+    engagement_update(actor=ACTOR, engagement=engagement, data={"title": " Line one\nBcc: x@evil.test\tend "})
+    engagement.refresh_from_db()
+    assert engagement.title == "Line one Bcc: x@evil.test end"
+    for title in ("Bad\x00title", "Ring\x07"):
+        with pytest.raises(ValidationError, match="cannot hold control characters"):
+            engagement_update(actor=ACTOR, engagement=engagement, data={"title": title})
+        with pytest.raises(ValidationError, match="cannot hold control characters"):
+            engagement_create(actor=ACTOR, contractor=engagement.contractor, data={"title": title})
+    # A title stored before this rule still gets its email: the subject is made one line.
+    type(engagement).objects.filter(pk=engagement.pk).update(title="Old\r\ntitle")
+    engagement.refresh_from_db()
+    brief_save(actor=ACTOR, engagement=engagement, data=FULL)
+    with django_capture_on_commit_callbacks(execute=True):
+        brief_send(actor=ACTOR, engagement=engagement)
+    [message] = mail.outbox
+    assert message.subject == f"{engagement.workspace.name}: brief for Old title (version 1)"
+
+
 def test_an_empty_brief_cannot_be_sent():
     engagement = EngagementFactory()
     with pytest.raises(ValidationError, match="Write the brief"):
@@ -194,6 +238,78 @@ def test_time_is_refused_outside_a_running_engagement_and_before_it_starts():
         time_entry_add(
             actor=ACTOR, engagement=EngagementFactory(), data={"worked_on": dt.date(2026, 11, 2), "hours": 25}
         )
+
+
+def test_a_stale_copy_of_an_entry_cannot_undo_an_approval_or_overwrite_an_edit():
+    entry = TimeEntryFactory(status="submitted", hours=Decimal(2))
+    stale = TimeEntry.objects.get(pk=entry.pk)  # the contractor's page loaded it before the approval
+    time_entry_decide(actor=ACTOR, entry=TimeEntry.objects.get(pk=entry.pk), approve=True)
+    with pytest.raises(ValidationError, match="approved and is locked"):
+        time_entry_update(actor=ACTOR, entry=stale, data={"hours": Decimal(20)})
+    with pytest.raises(ValidationError, match="approved and is locked"):
+        time_entry_delete(actor=ACTOR, entry=stale)
+    stale_draft = TimeEntry.objects.get(pk=entry.pk)
+    stale_draft.status = TimeEntry.Status.DRAFT  # as if loaded before it was ever submitted
+    with pytest.raises(ValidationError, match="approved entry cannot be submitted"):
+        time_entry_submit(actor=ACTOR, entry=stale_draft)
+    entry.refresh_from_db()
+    assert (entry.status, entry.hours) == ("approved", Decimal(2))
+    # A decision taken on a copy loaded before an edit keeps the edit: only the decision's fields are saved.
+    other = TimeEntryFactory(status="submitted", hours=Decimal(2), description="Kickoff")
+    seen_by_manager = TimeEntry.objects.get(pk=other.pk)
+    time_entry_update(actor=ACTOR, entry=other, data={"description": "Kickoff and notes"})
+    time_entry_decide(actor=ACTOR, entry=seen_by_manager, approve=False, reason="Agree the hours first.")
+    other.refresh_from_db()
+    assert (other.status, other.description) == ("rejected", "Kickoff and notes")
+    assert seen_by_manager.description == "Kickoff and notes"  # the caller's copy shows what was stored
+    second = TimeEntry.objects.get(pk=other.pk)
+    second.status = TimeEntry.Status.SUBMITTED  # a second approver's stale page
+    with pytest.raises(ValidationError, match="decided on these hours already"):
+        time_entry_decide(actor=ACTOR, entry=second, approve=True)
+
+
+def test_hours_stay_within_the_engagement_dates_and_up_to_today_on_every_path(monkeypatch):
+    monkeypatch.setattr("outsourcer.engagements.services.work.today_in", lambda zone: dt.date(2026, 11, 20))
+    engagement = EngagementFactory(start_on=dt.date(2026, 11, 1), end_on=dt.date(2026, 11, 30))
+
+    def add(day: dt.date) -> TimeEntry:
+        return time_entry_add(actor=ACTOR, engagement=engagement, data={"worked_on": day, "hours": 1})
+
+    with pytest.raises(ValidationError, match=r"today \(2026-11-20\) or an earlier day"):
+        add(dt.date(2026, 11, 21))
+    entry = add(dt.date(2026, 11, 20))  # today is fine
+    for day, words in (
+        (dt.date(2026, 10, 31), r"The engagement starts on 2026-11-01\."),
+        (dt.date(2026, 11, 21), "not for a day to come"),
+    ):
+        with pytest.raises(ValidationError, match=words):
+            time_entry_update(actor=ACTOR, entry=entry, data={"worked_on": day})
+        entry.refresh_from_db()
+        assert entry.worked_on == dt.date(2026, 11, 20)
+    ended = EngagementFactory(start_on=dt.date(2026, 11, 1), end_on=dt.date(2026, 11, 10))
+    late = TimeEntryFactory(engagement=ended, worked_on=dt.date(2026, 11, 5), status="draft")
+    with pytest.raises(ValidationError, match=r"The engagement ends on 2026-11-10\."):
+        time_entry_update(actor=ACTOR, entry=late, data={"worked_on": dt.date(2026, 11, 11)})
+    # Rows stored before these rules (or imported) are checked when they are sent for approval.
+    TimeEntry.objects.filter(pk=late.pk).update(worked_on=dt.date(2026, 10, 1))
+    late.refresh_from_db()
+    with pytest.raises(ValidationError, match="starts on 2026-11-01"):
+        time_entry_submit(actor=ACTOR, entry=late)
+    assert TimeEntry.objects.get(pk=late.pk).status == "draft"
+
+
+def test_hours_of_an_engagement_not_in_progress_cannot_be_corrected_or_submitted():
+    engagement = EngagementFactory()
+    entry = TimeEntryFactory(engagement=engagement, status="draft", worked_on=dt.date(2026, 11, 5))
+    for status in ("completed", "draft"):
+        type(engagement).objects.filter(pk=engagement.pk).update(status=status)
+        entry = TimeEntry.objects.select_related("engagement").get(pk=entry.pk)
+        with pytest.raises(ValidationError, match="only be logged on an engagement in progress"):
+            time_entry_update(actor=ACTOR, entry=entry, data={"hours": Decimal(8)})
+        with pytest.raises(ValidationError, match="only be logged on an engagement in progress"):
+            time_entry_submit(actor=ACTOR, entry=entry)
+    entry.refresh_from_db()
+    assert (entry.status, entry.hours) == ("draft", Decimal("3.50"))
 
 
 def test_weekly_cap_use_counts_approved_and_waiting_hours_of_that_iso_week_only():

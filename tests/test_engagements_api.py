@@ -366,6 +366,20 @@ def test_time_entries_are_refused_outside_the_work(personas: Personas, owner: Cl
     assert response.status_code == 400 and errors(response) == {"$.worked_on": "The engagement starts on 2026-11-10."}
     for hours in (0, 25, "1.234", "NaN"):
         assert send(owner, "post", url, {"worked_on": "2026-11-12", "hours": hours}).status_code == 422, hours
+    later = (today_in(personas.workspace.time_zone) + dt.timedelta(days=1)).isoformat()
+    response = send(owner, "post", url, {"worked_on": later, "hours": 1})
+    assert response.status_code == 400 and "not for a day to come" in errors(response)["$.worked_on"]
+    # An entry of work that has ended is neither corrected nor sent for approval: a conflict, not bad input.
+    entry = TimeEntryFactory(engagement=active, status="draft", worked_on=dt.date(2026, 11, 12))
+    active.status = "completed"
+    active.save()
+    one = f"{base}/time-entries/{entry.uuid}"
+    for method, path, body in (("patch", one, {"hours": 2}), ("post", f"{one}/submit", {})):
+        refused = send(owner, method, path, body)
+        assert refused.status_code == 409, method
+        assert refused.json()["message"] == "Time can only be logged on an engagement in progress."
+    entry.refresh_from_db()
+    assert (entry.status, entry.hours) == ("draft", Decimal("3.50"))
 
 
 def test_time_lists_across_the_workspace_and_by_status(personas: Personas, owner: Client, base: str, ann: Any):

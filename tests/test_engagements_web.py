@@ -205,6 +205,8 @@ def test_a_blocked_contractor_is_neither_offered_nor_accepted(owner: Client, per
         ({"rate_model": "commission", "commission_percent": ""}, "A commission needs its percentage."),
         ({"rate_currency": "E"}, "Ensure this value has at least 3 characters"),
         ({"title": ""}, "This field is required."),
+        ({"start_on": "1899-12-31"}, "Give a date between 1 January 1900 and 31 December 2999."),
+        ({"end_on": "9999-12-31"}, "Give a date between 1 January 1900 and 31 December 2999."),
     ],
 )
 def test_new_engagement_refuses_bad_input(owner: Client, personas: Personas, approved, change, message):
@@ -640,6 +642,17 @@ def test_a_commitment_without_a_date_is_refused(owner: Client, personas: Persona
     response = owner.post(url("commitment_new", personas), {"customer": "X", "title": "Y", "buffer_days": "0"})
     assert response.status_code == 400 and "This field is required." in words(response)
     assert not CustomerCommitment.objects.exists()
+
+
+@pytest.mark.parametrize("promised_on", ["0001-01-03", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_a_commitment_dated_beyond_the_range_is_refused(owner: Client, personas: Personas, promised_on):
+    data = {"customer": "X", "title": "Y", "promised_on": promised_on, "buffer_days": "365", "status": "open"}
+    response = owner.post(url("commitment_new", personas), data)
+    assert response.status_code == 400
+    assert "Give a date between 1 January 1900 and 31 December 2999." in words(response)
+    assert not CustomerCommitment.objects.exists()
+    page = owner.get(url("commitment_new", personas)).content.decode()
+    assert 'min="1900-01-01"' in page and 'max="2999-12-31"' in page  # the browser's date picker knows too
 
 
 # --- Who may do what ------------------------------------------------------------------------------

@@ -127,18 +127,27 @@ def test_no_feedback_on_a_review_that_sends_work_back(db):
     ReviewFactory(milestone=bare, decision="revision_requested", feedback="  ", reviewer="Maya Chen")
     rejected = MilestoneFactory(engagement=work, ref="about", title="About page", status="rejected")
     ReviewFactory(milestone=rejected, decision="rejected", feedback="", reviewer="")
-    # Near misses: feedback given; a later review with feedback; an acceptance needs no words.
-    ok = MilestoneFactory(engagement=work, ref="ok", status="revision_requested")
-    ReviewFactory(milestone=ok, decision="revision_requested", feedback="Shorter, please.")
-    later = MilestoneFactory(engagement=work, ref="later", status="revision_requested")
-    ReviewFactory(milestone=later, decision="revision_requested", feedback="", reviewed_on=day(11, 10))
+    # Every review counts, not only the latest: one sent back bare, then one with feedback, is still flagged.
+    later = MilestoneFactory(engagement=work, ref="later", title="Blog", status="revision_requested")
+    ReviewFactory(milestone=later, decision="revision_requested", feedback="", reviewed_on=day(11, 10), reviewer="")
     ReviewFactory(milestone=later, decision="revision_requested", feedback="See notes.", reviewed_on=day(11, 12))
+    twice = MilestoneFactory(engagement=work, ref="twice", title="FAQ", status="rejected")
+    ReviewFactory(milestone=twice, decision="revision_requested", feedback="", reviewed_on=day(11, 3), reviewer="")
+    ReviewFactory(milestone=twice, decision="rejected", feedback=" ", reviewed_on=day(11, 9), reviewer="")
+    # Near misses: the same reviews with feedback; an acceptance needs no words.
+    ok = MilestoneFactory(engagement=work, ref="ok", status="revision_requested")
+    ReviewFactory(milestone=ok, decision="revision_requested", feedback="Shorter, please.", reviewed_on=day(11, 10))
+    ReviewFactory(milestone=ok, decision="revision_requested", feedback="See notes.", reviewed_on=day(11, 12))
     ReviewFactory(milestone=MilestoneFactory(engagement=work, ref="fine"), decision="accepted", feedback="")
     assert found(ws, "manage/no-feedback") == {
         "home": "The review of Home page (Website copy with Ann Lee) on 26 November 2026 (Maya Chen) requested a "
         "revision without any feedback, so the contractor cannot tell what to change.",
         "about": "The review of About page (Website copy with Ann Lee) on 26 November 2026 rejected the work "
         "without any feedback, so the contractor cannot tell what to change.",
+        "later": "The review of Blog (Website copy with Ann Lee) on 10 November 2026 requested a revision without "
+        "any feedback, so the contractor cannot tell what to change.",
+        "twice": "The review of FAQ (Website copy with Ann Lee) on 9 November 2026 rejected the work without any "
+        "feedback; 1 earlier review did the same, so the contractor cannot tell what to change.",
     }
 
 

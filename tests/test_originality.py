@@ -5,18 +5,29 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from outsourcer.checks.registry import CheckContext
+from outsourcer.checks.rules.deliver import originality as originality_check
 from outsourcer.core.actor import Actor
 from outsourcer.deliverables import originality
 from outsourcer.deliverables.models import OriginalityBand, OriginalityDoc, OriginalityMatch
+from outsourcer.deliverables.selectors import milestone_page
 from outsourcer.deliverables.services import (
+    originality_index_reference_text,
     originality_index_submission,
     reference_text_add,
     submission_create,
 )
-from tests.factories import EngagementFactory, MilestoneFactory, SubmissionFactory, WorkspaceFactory
+from tests.factories import (
+    EngagementFactory,
+    MilestoneFactory,
+    ReferenceTextFactory,
+    SubmissionFactory,
+    WorkspaceFactory,
+)
 
 PARAGRAPH = (
     "Our studio helps neighbourhood bakeries tell their story with honest photographs, warm colours and "
@@ -147,3 +158,93 @@ def test_a_text_submission_is_indexed_in_the_background_after_commit():
     assert OriginalityDoc.objects.filter(submission=submission).exists()
     [match] = OriginalityMatch.objects.filter(submission=submission)
     assert match.other.reference_text.title == "Brand story"
+
+
+# --- Re-indexing and the direction of a match -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_indexing_an_earlier_text_again_keeps_the_later_copys_match():
+    ws = WorkspaceFactory()
+    original = _submission(ws, PARAGRAPH, day=1)
+    copy = _submission(ws, PARAGRAPH + " We also shoot the team once a year.", day=20)
+    originality_index_submission(submission=original)
+    [match] = originality_index_submission(submission=copy)
+    doc = OriginalityDoc.objects.get(submission=original)
+    assert originality_index_submission(submission=original) == []  # a retried job: the original is not flagged
+    assert OriginalityDoc.objects.get(submission=original).pk == doc.pk  # updated in place
+    assert list(OriginalityMatch.objects.values_list("pk", "submission", "other")) == [(match.pk, copy.pk, doc.pk)]
+    assert OriginalityBand.objects.filter(doc=doc).count() == len(originality._hashranges())
+
+
+@pytest.mark.django_db
+def test_the_later_text_is_flagged_whatever_order_the_index_runs_in():
+    ws = WorkspaceFactory()
+    original = _submission(ws, PARAGRAPH, day=20)  # recorded first, though its stated date is later
+    copy = _submission(ws, PARAGRAPH + " We also shoot the team once a year.", day=1)
+    assert originality_index_submission(submission=copy) == []  # the original is not indexed yet
+    assert originality_index_submission(submission=original) == []  # compared with nothing before it...
+    [match] = OriginalityMatch.objects.all()  # ...but the copy's match with it is added
+    assert (match.submission, match.other.submission) == (copy, original)
+    assert match.passages[0]["text"].startswith("Our studio helps neighbourhood bakeries")
+    [again] = originality_index_submission(submission=copy)
+    assert again.other.submission == original and OriginalityMatch.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_indexing_a_reference_text_again_keeps_one_match_per_submission():
+    ws = WorkspaceFactory()
+    earlier = _submission(ws, PARAGRAPH)
+    originality_index_submission(submission=earlier)
+    reference = ReferenceTextFactory(workspace=ws, text=PARAGRAPH)
+    doc = originality_index_reference_text(reference=reference)
+    assert originality_index_reference_text(reference=reference) == doc
+    [match] = OriginalityMatch.objects.all()
+    assert (match.submission, match.other) == (earlier, doc)
+    # Indexing the submission again finds the reference text too, and keeps no duplicate.
+    [found] = originality_index_submission(submission=earlier)
+    assert found.other == doc and OriginalityMatch.objects.count() == 1
+
+
+# --- Texts too short to compare ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_short_notes_are_not_indexed_nor_ever_flagged():
+    ws = WorkspaceFactory()
+    notes = []
+    for _ in range(2):
+        milestone = MilestoneFactory(engagement=EngagementFactory(contractor__workspace=ws), status="in_progress")
+        notes.append(
+            submission_create(actor=ACTOR, milestone=milestone, text="Final files attached.", links=["https://x.test"])
+        )
+    assert not OriginalityDoc.objects.exists() and not OriginalityMatch.objects.exists()
+    assert originality_index_submission(submission=notes[1]) == []
+    assert not OriginalityDoc.objects.exists()
+    page = milestone_page(milestone=notes[1].milestone)
+    assert page.too_short and not page.indexed and page.matches == []
+    assert list(originality_check(CheckContext(workspace=ws, as_of=dt.date(2026, 12, 1)))) == []
+
+
+@pytest.mark.django_db
+def test_a_short_text_indexed_before_the_minimum_leaves_the_index_with_its_matches():
+    ws = WorkspaceFactory()
+    first, second = _submission(ws, "Final files attached."), _submission(ws, "Final files attached.")
+    shingled = originality.shingle(first.text)  # one shingle: what the index stored for it before
+    old = OriginalityDoc.objects.create(
+        workspace=ws, submission=first, signature=originality.to_bytes(originality.signature(shingled.shingle_set))
+    )
+    OriginalityMatch.objects.create(
+        workspace=ws, submission=second, other=old, similarity=1.0, estimated=1.0, passages=[]
+    )
+    assert originality_index_submission(submission=first) == []
+    assert not OriginalityDoc.objects.exists() and not OriginalityMatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_reference_text_needs_enough_words_to_compare():
+    ws = WorkspaceFactory()
+    with pytest.raises(ValidationError, match=f"at least {originality.MIN_WORDS} words"):
+        reference_text_add(actor=ACTOR, workspace=ws, title="Slogan", text="Bread worth getting up for.")
+    assert originality.too_short("one " * (originality.MIN_WORDS - 1))
+    assert not originality.too_short("one " * originality.MIN_WORDS)

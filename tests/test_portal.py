@@ -122,7 +122,7 @@ def test_each_contractor_sees_only_their_own_engagements(two: Two):
     ana_home = login_client(two.ana_user).get(two.url("portal:home")).content.decode()
     assert "Website copy" in ana_home and "Home page draft" in ana_home
     assert "Shop rebuild" not in ana_home and "Checkout flow" not in ana_home
-    assert "Secret draft plan" not in ana_home  # drafts are never shown
+    assert "Secret draft plan" not in ana_home  # a draft whose brief was never sent is not shown
     assert "Preview of the contractor portal" not in ana_home
     ben_home = login_client(two.ben_user).get(two.url("portal:home")).content.decode()
     assert "Shop rebuild" in ben_home and "Website copy" not in ben_home
@@ -135,7 +135,7 @@ def test_another_contractors_rows_are_not_found(two: Two):
     ana = login_client(two.ana_user)
     foreign = [
         two.url("portal:engagement", engagement=two.ben_work.uuid),
-        two.url("portal:engagement", engagement=two.ana_draft.uuid),  # her own, but a draft
+        two.url("portal:engagement", engagement=two.ana_draft.uuid),  # her own, but a draft with no brief sent
         two.url("portal:time", engagement=two.ben_work.uuid),
         two.url("portal:milestone", milestone=two.ben_milestone.uuid),
         two.url("portal:time_entry", time_entry=two.ben_entry.uuid),
@@ -340,6 +340,27 @@ def test_an_empty_or_bad_submission_is_refused_with_reasons(two: Two):
     assert two.ana_milestone.status == "in_progress" and two.ana_milestone.submissions.count() == 1
 
 
+def test_a_date_sent_with_portal_work_is_ignored_the_work_is_dated_today(two: Two):
+    client = login_client(two.ana_user)
+    url = two.url("portal:milestone", milestone=two.ana_milestone.uuid)
+    response = client.post(url, {"text": "Revised copy", "submitted_on": "1900-01-01"})
+    assert response.status_code == 302
+    today = today_in(two.personas.workspace.time_zone)
+    submission = two.ana_milestone.submissions.get(text="Revised copy")
+    assert submission.submitted_on == today
+    two.ana_milestone.refresh_from_db()
+    assert two.ana_milestone.submitted_on == today
+
+
+def test_hours_far_in_the_future_or_past_are_refused_by_the_form(two: Two):
+    client = login_client(two.ana_user)
+    url = two.url("portal:time", engagement=two.ana_work.uuid)
+    for day, message in (("9999-12-31", "Give a date before 3000."), ("0001-01-01", "Give a date from 1900 on.")):
+        response = client.post(url, {"worked_on": day, "hours": "1"})
+        assert response.status_code == 400 and message in response.content.decode()
+    assert TimeEntry.objects.filter(engagement=two.ana_work).count() == 1
+
+
 def test_an_accepted_milestone_takes_no_more_work(two: Two):
     two.ana_milestone.status = "accepted"
     two.ana_milestone.save()
@@ -352,6 +373,28 @@ def test_an_accepted_milestone_takes_no_more_work(two: Two):
 
 
 # --- Previews by the business's members ----------------------------------------------------------------
+
+
+def test_a_draft_shows_to_its_contractor_once_its_brief_is_sent(two: Two, django_capture_on_commit_callbacks):
+    ana, ben = login_client(two.ana_user), login_client(two.ben_user)
+    url = two.url("portal:engagement", engagement=two.ana_draft.uuid)
+    brief_save(actor=Actor.cli(), engagement=two.ana_draft, data=BRIEF)
+    assert ana.get(url).status_code == 404  # written but not sent: still the business's to prepare
+    with django_capture_on_commit_callbacks(execute=True):
+        brief_send(actor=Actor.cli(), engagement=two.ana_draft)
+    [email] = mail.outbox
+    link = next(line.strip() for line in email.body.splitlines() if "/portal/" in line)
+    assert urlsplit(link).path == url
+    page = ana.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Secret draft plan" in text and BRIEF["goals"] in text
+    assert "Secret draft plan" in ana.get(two.url("portal:home")).content.decode()
+    # Shown, but nothing is taken on it until it starts.
+    refused = ana.post(two.url("portal:time", engagement=two.ana_draft.uuid), {"worked_on": "2026-11-18", "hours": "1"})
+    assert refused.status_code == 400 and "logged only while the engagement is in progress" in refused.content.decode()
+    assert not TimeEntry.objects.filter(engagement=two.ana_draft).exists()
+    assert ben.get(url).status_code == 404  # never another contractor's
 
 
 def test_the_owner_previews_one_contractor_at_a_time(two: Two):
@@ -369,7 +412,7 @@ def test_the_owner_previews_one_contractor_at_a_time(two: Two):
     assert owner.get(two.url("portal:home") + f"?contractor={elsewhere.uuid}").status_code == 404
     engagement = owner.get(two.url("portal:engagement", engagement=two.ben_work.uuid)).content.decode()
     assert "Preview of the contractor portal" in engagement and "Ben Builder" in engagement
-    # Drafts stay out of the preview too: it is what the contractor would see.
+    # A draft with no brief sent stays out of the preview too: it is what the contractor would see.
     assert owner.get(two.url("portal:engagement", engagement=two.ana_draft.uuid)).status_code == 404
 
 

@@ -12,6 +12,9 @@ from django.test import Client
 
 from outsourcer.audit.models import AuditEntry
 from outsourcer.core.actor import Actor
+from outsourcer.core.timezones import today_in
+from outsourcer.deliverables.models import Submission
+from outsourcer.deliverables.selectors import milestone_page
 from outsourcer.engagements.models import TimeEntry
 from outsourcer.engagements.services import brief_save, brief_send
 from tests.conftest import Personas, login_client, token_client
@@ -133,10 +136,9 @@ def test_another_contractors_work_is_absent(personas: Personas, me: Client, base
 
 def test_a_contractor_submits_work_and_logs_hours(personas: Personas, me: Client, base: str, mine: Any):
     milestone = MilestoneFactory(engagement=mine, status="in_progress")
-    submitted = send(
-        me, "post", f"{base}/milestones/{milestone.uuid}/submissions", {"text": "Done.", "submitted_on": "2026-11-25"}
-    )
-    assert submitted.status_code == 201 and submitted.json()["submitted_on"] == "2026-11-25"
+    submitted = send(me, "post", f"{base}/milestones/{milestone.uuid}/submissions", {"text": "Done."})
+    today = today_in(personas.workspace.time_zone)
+    assert submitted.status_code == 201 and submitted.json()["submitted_on"] == today.isoformat()
     milestone.refresh_from_db()
     assert milestone.status == "submitted"
     entry = AuditEntry.objects.filter(action="submission.create").latest("id")
@@ -157,6 +159,30 @@ def test_a_contractor_submits_work_and_logs_hours(personas: Personas, me: Client
         me, "post", f"{base}/engagements/{ended.uuid}/time-entries", {"worked_on": "2026-11-17", "hours": 1}
     )
     assert response.status_code == 409
+
+
+def test_a_contractor_cannot_date_their_own_work(personas: Personas, me: Client, base: str, mine: Any):
+    """Work is dated today: a stated date (old or future) is refused, so new work never hides behind old."""
+    milestone = MilestoneFactory(engagement=mine, status="in_progress")
+    url = f"{base}/milestones/{milestone.uuid}/submissions"
+    honest = send(me, "post", url, {"text": "Original honest text"})
+    assert honest.status_code == 201
+    milestone.refresh_from_db()
+    milestone.status = "revision_requested"
+    milestone.save()
+    for day in ("1900-01-01", "2999-12-31"):
+        refused = send(me, "post", url, {"text": "Copied text", "submitted_on": day})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "$.submitted_on"
+    assert Submission.objects.filter(milestone=milestone).count() == 1
+    again = send(me, "post", url, {"text": "Revised text"})
+    today = today_in(personas.workspace.time_zone)
+    assert again.status_code == 201 and again.json()["submitted_on"] == today.isoformat()
+    milestone.refresh_from_db()
+    assert milestone.submitted_on == today
+    assert milestone_page(milestone=milestone).latest.text == "Revised text"
+    mine_now = me.get(f"{base}/engagements/{mine.uuid}").json()
+    [listed] = [m for m in mine_now["milestones"] if m["id"] == str(milestone.uuid)]
+    assert [s["text"] for s in listed["submissions"]] == ["Revised text", "Original honest text"]
 
 
 def test_a_contractor_token_reads_but_never_writes(personas: Personas, base: str, mine: Any):

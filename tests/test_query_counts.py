@@ -184,6 +184,53 @@ def _reminders(ws: Workspace, owner, n: int) -> None:
         ReminderPreference.objects.create(workspace=ws, user=member.user, delivery="daily")
 
 
+def _invoices(ws: Workspace, owner, n: int) -> None:
+    """Invoices in every status and two currencies (one with no FX rate), paid over the last year, billing
+    milestones with accepted reviews and approved hours; on the first invoice (the sample pages'), its history;
+    on the first engagement (the budget page's), more invoices and unbilled hours."""
+    import uuid
+
+    from django.utils import timezone
+
+    from outsourcer.engagements.models import Engagement
+    from outsourcer.payments.models import BilledTime, Invoice, InvoiceEvent
+    from tests.factories import TimeEntryFactory
+
+    statuses = Invoice._meta.get_field("status").choices
+    home = Engagement.objects.filter(workspace=ws).order_by("pk").first()
+    sample = Invoice.objects.filter(workspace=ws).order_by("pk").first()
+    today = dt.date.today()
+    for i in range(n):
+        engagement = EngagementFactory(
+            contractor=ContractorFactory(workspace=ws),
+            kind=("project", "ongoing")[i % 2],
+            rate_model=("hourly", "fixed", "retainer")[i % 3],
+            rate_amount="60.00",
+            budget_cap=("1000.00", None)[i % 2],
+        )
+        status = statuses[i % len(statuses)][0]
+        day = today - dt.timedelta(days=(i * 7) % 360)
+        for target in (engagement, home) if home is not None else (engagement,):
+            milestone = MilestoneFactory(engagement=target, status="accepted")
+            ReviewFactory(milestone=milestone, decision="accepted", reviewed_on=day)
+            invoice = Invoice.objects.create(
+                workspace=ws, engagement=target, milestone=milestone, ref=f"q-{uuid.uuid4().hex[:12]}",
+                number=f"Q{i}", received_on=day, amount="250.00", currency=("USD", "EUR")[i % 2], status=status,
+                paid_on=day + dt.timedelta(days=i % 40) if status == "paid" else None,
+                channel="ach" if status == "paid" else "",
+            )  # fmt: skip
+            entry = TimeEntryFactory(engagement=target, status="approved", worked_on=day)
+            BilledTime.objects.create(invoice=invoice, time_entry=entry)
+            TimeEntryFactory(engagement=target, status="approved", worked_on=day)  # not billed yet
+        if sample is not None:
+            InvoiceEvent.objects.create(
+                workspace=ws, invoice=sample, from_status="approved", to_status="approved", at=timezone.now(),
+                by=owner if i % 2 else None, by_label="command line", note=f"Step {i}",
+            )  # fmt: skip
+            entry = TimeEntryFactory(engagement=sample.engagement, status="approved", worked_on=day)
+            BilledTime.objects.create(invoice=sample, time_entry=entry)
+
+
 ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _members,
     _invitations,
@@ -196,6 +243,7 @@ ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _engagement_work,
     _deliverables,
     _reminders,
+    _invoices,
 ]
 
 GET_PAGES = [p for p in web_pages() if isinstance(p.policy, dict) and p.policy.get("GET")]

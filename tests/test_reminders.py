@@ -322,6 +322,29 @@ def test_silence_beyond_the_policy_reminds_the_business_once_per_silence(persona
     assert {m.to[0] for m in mail.outbox[2:]} == set(BUSINESS)
 
 
+def test_silence_is_counted_as_the_health_check_counts_it(personas):
+    from outsourcer.checks.registry import CheckContext
+    from outsourcer.checks.rules.manage import silence
+    from outsourcer.reminders.selectors import silent_engagements
+
+    ws = personas.workspace
+    # No check-in and no start date: no day to count from, so neither judges it (however old the row).
+    undated = EngagementFactory(contractor=ContractorFactory(workspace=ws), title="Undated", start_on=None)
+    type(undated).objects.filter(pk=undated.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+    # A check-in dated after the day judged does not count yet: silent since its start.
+    ahead = EngagementFactory(
+        contractor=ContractorFactory(workspace=ws), title="Ahead", start_on=TODAY - dt.timedelta(days=30)
+    )
+    CheckInFactory(engagement=ahead, on=TODAY + dt.timedelta(days=3))
+    # Near miss: a check-in yesterday.
+    recent = EngagementFactory(contractor=ContractorFactory(workspace=ws), title="Recent", start_on=None)
+    CheckInFactory(engagement=recent, on=TODAY - dt.timedelta(days=1))
+    reminded = {(s.engagement.uuid, s.since, s.days) for s in silent_engagements(workspace=ws, today=TODAY)}
+    flagged = {hit.subject.uuid for hit in silence(CheckContext(workspace=ws, as_of=TODAY))}
+    assert reminded == {(ahead.uuid, TODAY - dt.timedelta(days=30), 30)}
+    assert flagged == {str(ahead.uuid)}
+
+
 def test_no_reminders_for_drafts_cancelled_or_submitted_work_or_old_misses(personas):
     ws = personas.workspace
     contractor = ContractorFactory(workspace=ws, portal_user=None, email="")
@@ -543,7 +566,10 @@ def test_inside_an_outer_transaction_emails_wait_for_its_commit(personas, django
 def test_the_tasks_cover_every_workspace_and_the_digest_waits_for_the_working_day(personas):
     from outsourcer.core.timezones import today_in
 
-    scenario(personas)
+    acme, _soon, _late = scenario(personas)
+    # The scenario's check-in is dated after the real today, so it does not count yet (as in the health
+    # check); one today keeps Acme from being silent.
+    CheckInFactory(engagement=acme, on=today_in(personas.workspace.time_zone))
     other = WorkspaceFactory(name="Beta", time_zone="Europe/Paris")
     MembershipFactory(workspace=other, user=UserFactory(email="boss@beta.test"), role="owner")
     engagement = EngagementFactory(contractor=ContractorFactory(workspace=other, email=""), status="active")
@@ -608,6 +634,17 @@ def test_the_command_sends_once_and_reports(personas, capsys):
     call_command("reminders", "--once", "--as-of", TODAY.isoformat())
     assert "Reminders: 0 sent, 0 kept for a digest, 6 sent before" in capsys.readouterr().out
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.parametrize("every", ["100000000000", "0", "10081", "soon"])
+def test_the_command_refuses_an_interval_it_cannot_wait(every, capsys):
+    from outsourcer.reminders.management.commands.reminders import Command
+
+    with pytest.raises(SystemExit) as refused:  # as from the command line: argparse's exit status
+        Command().run_from_argv(["outsourcer", "reminders", "--every", every])
+    assert refused.value.code == 2
+    assert f"argument --every: give whole minutes from 1 to 10080 (a week), not {every!r}" in capsys.readouterr().err
+    assert mail.outbox == [] and not ReminderSent.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -195,6 +195,32 @@ def _sample_review(workspace: Workspace, user: User) -> str:
     return str(ReviewFactory(milestone=MilestoneFactory(engagement=engagement, status="accepted")).uuid)
 
 
+def _sample_invoice(workspace: Workspace, user: User) -> str:
+    """An approved invoice of an active engagement, with a stored PDF, so that its pages and download answer."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from outsourcer.payments.services import invoice_create, invoice_set_status
+
+    name = "invoices/sample-for-url-tests.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(SAMPLE_PDF))
+    engagement = EngagementFactory(contractor=_portal_contractor(workspace, user), status="active")
+    invoice = invoice_create(
+        actor=Actor.cli(),
+        engagement=engagement,
+        data={"number": "S-1", "amount": Decimal("500.00"), "received_on": dt.date(2026, 11, 2)},
+    )
+    invoice = invoice_set_status(actor=Actor.cli(), invoice=invoice, status="approved")
+    invoice.file = name
+    invoice.file_name = "sample.pdf"
+    invoice.save(update_fields=["file", "file_name"])
+    return str(invoice.uuid)
+
+
 SAMPLES: dict[str, SampleMaker] = {
     "contractor": _sample_contractor,
     "reference": _record_maker(ReferenceCheckFactory),
@@ -214,7 +240,15 @@ SAMPLES: dict[str, SampleMaker] = {
     "token": _sample_token,
     "task": _sample_task,
     "finding": _sample_finding,
+    "invoice": _sample_invoice,
+    # A tax year (the 1099-NEC report, tax/1099/<int:year>/): any year the report accepts.
+    "year": lambda workspace, user: "2026",
 }
+
+
+# URL arguments that are values, not objects of a workspace (a tax year): the tests that ask for another
+# workspace's objects skip them.
+VALUE_ARGS = frozenset({"year"})
 
 
 def fill(route: str, values: dict[str, str]) -> str:

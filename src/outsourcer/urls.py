@@ -15,6 +15,7 @@ workspace_patterns = [
     path("", include("outsourcer.vetting.urls")),
     path("", include("outsourcer.engagements.urls")),
     path("", include("outsourcer.deliverables.urls")),
+    path("", include("outsourcer.payments.urls")),
     path("", include("outsourcer.portal.urls")),
     path("", include("outsourcer.reminders.urls")),
     path("", include("outsourcer.checks.urls")),

@@ -28,15 +28,17 @@ from outsourcer.core.actor import Actor
 from outsourcer.deliverables.models import Milestone, Review, Submission, SubmissionFile
 from outsourcer.engagements.models import (
     Brief,
+    BriefVersion,
     CheckIn,
     CommunicationPlan,
     CustomerCommitment,
     Engagement,
     Kind,
     Rating,
+    Status,
     TimeEntry,
 )
-from outsourcer.engagements.services.brief import BRIEF_LIST_FIELDS, BRIEF_TEXT_FIELDS
+from outsourcer.engagements.services.brief import BRIEF_LIST_FIELDS, BRIEF_TEXT_FIELDS, brief_content
 from outsourcer.planning.models import Task, TaskStatus
 
 # Comparing every pair costs n^2 fuzzy matches (about a second for 500 contractors): past this many
@@ -421,10 +423,12 @@ def _store_work(workspace: Workspace, engagements: list[tuple[Engagement, dict[s
     Everything is bulk-created: an import of ten thousand time entries is a few statements, not ten
     thousand. Submitted text is indexed for originality once the import has landed.
     """
+    now = timezone.now()
     briefs = [(e, brief_fields(item)) for e, item in engagements]
-    Brief.objects.bulk_create(
+    stored = Brief.objects.bulk_create(
         [Brief(workspace=workspace, engagement=e, **fields) for e, fields in briefs if fields], batch_size=1000
     )
+    _record_briefs_as_sent(workspace, stored, now)
     criteria = {e.pk: fields["acceptance_criteria"] if fields else [] for e, fields in briefs}
     plans = [(e, communication_fields(item)) for e, item in engagements]
     CommunicationPlan.objects.bulk_create(
@@ -439,7 +443,6 @@ def _store_work(workspace: Workspace, engagements: list[tuple[Engagement, dict[s
         ],
         batch_size=1000,
     )
-    now = timezone.now()
     TimeEntry.objects.bulk_create(
         [
             TimeEntry(workspace=workspace, engagement=e, **time_entry_fields(entry, now))
@@ -481,6 +484,30 @@ def _store_work(workspace: Workspace, engagements: list[tuple[Engagement, dict[s
         batch_size=1000,
     )
     _index_after_commit(submissions)
+
+
+BRIEF_IMPORT_NOTE = "Recorded at import"
+
+
+def _record_briefs_as_sent(workspace: Workspace, briefs: list[Brief], now: dt.datetime) -> None:
+    """The brief of an engagement past draft was sent before it started, but the bundle carries no sent
+    copies: record it as version 1, so its contractor reads the brief the work was done to. A draft's
+    brief stays unsent until someone sends it."""
+    BriefVersion.objects.bulk_create(
+        [
+            BriefVersion(
+                workspace=workspace,
+                brief=brief,
+                number=1,
+                content=brief_content(brief),
+                sent_at=now,
+                note=BRIEF_IMPORT_NOTE,
+            )
+            for brief in briefs
+            if brief.engagement.status != Status.DRAFT
+        ],
+        batch_size=1000,
+    )
 
 
 def _index_after_commit(submissions: list[Submission]) -> None:

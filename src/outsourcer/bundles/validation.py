@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -19,10 +20,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from outsourcer.accounts.settings_rules import RATE_RE, fx_rate_problem
+from outsourcer.core.api_types import DAY_MAX, DAY_MIN
 from outsourcer.core.timezones import is_iana_zone
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bundle.schema.json"
@@ -73,9 +75,26 @@ def bundle_schema() -> dict[str, Any]:
     return schema
 
 
+_FORMAT = Draft202012Validator.VALIDATORS["format"]
+
+
+def _format_and_range(validator: Any, format: Any, instance: Any, schema: Any) -> Iterator[SchemaError]:
+    """The schema's `format`, and for every date of the bundle the range every face takes (as the API's
+    `Day`), so that no date sum made from an imported date can overflow."""
+    yield from _FORMAT(validator, format, instance, schema)
+    day = _date(instance) if format == "date" else None
+    if day is not None and not DAY_MIN <= day <= DAY_MAX:
+        yield SchemaError(
+            f"{_short(instance)} is out of range: give a date from {DAY_MIN} to {DAY_MAX}", validator="date-range"
+        )
+
+
+_BundleValidator = validators.extend(Draft202012Validator, {"format": _format_and_range})
+
+
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(bundle_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def _validator() -> Any:
+    return _BundleValidator(bundle_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def json_path(parts: Any) -> str:

@@ -105,8 +105,9 @@ class CheckContext:
         from outsourcer.contractors.models import Contractor
 
         rows = Contractor.objects.filter(workspace=self.workspace).only(
-            "uuid", "ref", "name", "stage", "skills_text", "time_zone", "work_start", "work_end", "work_days"
-        )
+            "uuid", "ref", "name", "stage", "skills_text", "time_zone", "work_start", "work_end", "work_days",
+            "kind", "country", "region", "us_person", "entity_type", "legal_services", "tin_verified",
+        )  # fmt: skip
         return {c.pk: c for c in rows.order_by("name", "ref")}
 
     def _by_contractor(self, rows: Iterable[Any]) -> dict[int, list[Any]]:
@@ -332,24 +333,26 @@ class CheckContext:
         return {m.pk: m for m in self.milestones}
 
     @cached_property
-    def latest_reviews(self) -> dict[int, Any]:
-        """The latest review of each milestone (by date, then as recorded), with the length of its feedback."""
-        from django.db.models import OuterRef, Subquery
+    def reviews_without_feedback(self) -> dict[int, list[Any]]:
+        """Each milestone's reviews that requested a revision or rejected the work with no feedback (blank
+        counts as none), oldest first."""
         from django.db.models.functions import Length, Trim
 
         from outsourcer.deliverables.models import Review
 
-        newest = (
-            Review.objects.filter(milestone_id=OuterRef("milestone_id"))
-            .order_by("-reviewed_on", "-pk")
-            .values("pk")[:1]
-        )
         rows = (
-            Review.objects.filter(workspace=self.workspace, pk=Subquery(newest))
-            .only("milestone_id", "reviewed_on", "decision", "reviewer")
+            Review.objects.filter(
+                workspace=self.workspace, decision__in=(Review.Decision.REVISION_REQUESTED, Review.Decision.REJECTED)
+            )
             .annotate(feedback_chars=Length(Trim("feedback")))
+            .filter(feedback_chars=0)
+            .only("milestone_id", "reviewed_on", "decision", "reviewer")
+            .order_by("milestone_id", "reviewed_on", "pk")
         )
-        return {r.milestone_id: r for r in rows}
+        found: dict[int, list[Any]] = {}
+        for review in rows:
+            found.setdefault(review.milestone_id, []).append(review)
+        return found
 
     @cached_property
     def ratings(self) -> dict[int, RatingStats]:
@@ -414,6 +417,33 @@ class CheckContext:
             )
             .order_by("-similarity", "pk")
         ]
+
+    # US tax papers and payments (comply/*): what counts, thresholds and expiry are `payments.tax`'s;
+    # invoices are summed by the database, so each loader is one query whatever the number of invoices.
+
+    @cached_property
+    def tax_years(self) -> list[int]:
+        """The calendar years the tax rules read: last year (its forms are due early this year) and this one."""
+        from outsourcer.payments.tax import first_year
+
+        return [y for y in (self.as_of.year - 1, self.as_of.year) if y >= first_year()]
+
+    @cached_property
+    def tax_payments(self) -> list[Any]:
+        """Invoices paid in `tax_years` up to the reference date, and approved or scheduled ones not paid
+        yet, summed per contractor, year, status, channel and currency (`payments.tax.PaymentGroup`)."""
+        from outsourcer.payments.tax import payment_groups
+
+        if not self.tax_years:
+            return []
+        return payment_groups(workspace=self.workspace, years=self.tax_years, paid_through=self.as_of, open_too=True)
+
+    @cached_property
+    def tax_documents(self) -> dict[int, list[Any]]:
+        """W-9, W-8BEN and W-8BEN-E documents by contractor, oldest signed first."""
+        from outsourcer.payments.tax import tax_documents
+
+        return tax_documents(workspace=self.workspace)
 
 
 # How far back `manage/micromanaging` counts check-ins, and `manage/over-hour-cap` weekly hours.

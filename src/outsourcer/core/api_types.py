@@ -15,7 +15,10 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 # Dates a record may carry: wide enough for an old licence, narrow enough that date sums never overflow.
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
+# Forms and the bundle keep to the same range.
+DAY_MIN = dt.date(1900, 1, 1)
+DAY_MAX = dt.date(2999, 12, 31)
+Day = Annotated[dt.date, Field(ge=DAY_MIN, le=DAY_MAX)]
 Text = Annotated[str, Field(max_length=20000)]
 Line = Annotated[str, Field(max_length=200)]
 

@@ -4,6 +4,7 @@ REST: the same services and selectors as the pages.
 No `from __future__ import annotations` here: `@paginate` reads the annotations at import time.
 """
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -132,7 +133,10 @@ def milestone_create(request: HttpRequest, ws: uuid.UUID, engagement: uuid.UUID,
     "/workspaces/{ws}/milestones/{milestone}",
     response=MilestoneDetailOut,
     summary="A milestone with its submissions and reviews",
-    description="With the brief's acceptance criteria as they read now, each review against them as it read then.",
+    description=(
+        "With the acceptance criteria a review answers (the brief's as last sent to the contractor), each "
+        "review against the criteria as they read then."
+    ),
 )
 @requires("read")
 def milestone_get(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID) -> dict[str, Any]:
@@ -140,16 +144,25 @@ def milestone_get(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID) -> 
     return milestone_out(access, load_milestone(access, milestone))
 
 
-@router.patch("/workspaces/{ws}/milestones/{milestone}", response=MilestoneDetailOut, summary="Change a milestone")
+@router.patch(
+    "/workspaces/{ws}/milestones/{milestone}",
+    response={200: MilestoneDetailOut, 409: ConflictOut},
+    summary="Change a milestone",
+    description=(
+        "`status` may only move between `planned` and `in_progress`, to `cancelled` while the work is not "
+        "decided yet, and from `cancelled` back to `planned` or `in_progress`; any other change of status "
+        "answers 409. Submitting work makes a milestone `submitted`, and a review sets `accepted`, "
+        "`revision_requested` or `rejected`."
+    ),
+)
 @requires("write")
-def milestone_update(
-    request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID, payload: MilestonePatchIn
-) -> dict[str, Any]:
+def milestone_update(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID, payload: MilestonePatchIn) -> Any:
     access = api_door(request, ws, "write")
     row = load_milestone(access, milestone)
     data = payload.dict(exclude_unset=True)
     refuse_nulls(data, frozenset({"amount"}))
-    deliverables.milestone_update(actor=Actor.api(request), milestone=row, data=data)
+    with conflicts("status"):
+        deliverables.milestone_update(actor=Actor.api(request), milestone=row, data=data)
     return milestone_out(access, load_milestone(access, milestone))
 
 
@@ -170,16 +183,20 @@ def milestone_delete(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID) 
 # --- Submissions -----------------------------------------------------------------------------------
 
 
-def submit_work(request: HttpRequest, access: WorkspaceAccess, milestone: Milestone, payload: SubmissionIn) -> Any:
-    """Submit a milestone's work (text and links); the portal's API does the same for the contractor."""
+def submit_work(
+    request: HttpRequest,
+    milestone: Milestone,
+    *,
+    text: str,
+    links: list[str],
+    note: str,
+    submitted_on: dt.date | None = None,
+) -> Any:
+    """Submit a milestone's work (text and links); the portal's API does the same for the contractor, always
+    dated today (`submitted_on` None)."""
     with conflicts("milestone"):
         submission = deliverables.submission_create(
-            actor=Actor.api(request),
-            milestone=milestone,
-            submitted_on=payload.submitted_on or _today(access),
-            text=payload.text,
-            links=payload.links,
-            note=payload.note,
+            actor=Actor.api(request), milestone=milestone, submitted_on=submitted_on, text=text, links=links, note=note
         )
     return serialize.submission_dict(submission)
 
@@ -190,15 +207,23 @@ def submit_work(request: HttpRequest, access: WorkspaceAccess, milestone: Milest
     summary="Submit work for a milestone",
     description=(
         "Text and links (at least one), with a note. Files are uploaded on the milestone's web page or in the "
-        "contractor's portal, not through the API. The milestone then waits for review; its text is checked for "
-        "near-duplicates in the background. A milestone accepted, rejected or cancelled, or an engagement not in "
-        "progress, takes no submission (409)."
+        "contractor's portal, not through the API. `submitted_on`, when the work reached you another way, may "
+        "not be in the future nor before the engagement's start (400); it is shown, while the latest "
+        "submission is always the last one recorded. The milestone then waits for review; its text is checked "
+        "for near-duplicates in the background. A milestone accepted, rejected or cancelled, or an engagement "
+        "not in progress, takes no submission (409)."
     ),
 )
 @requires("write")
 def submission_create(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID, payload: SubmissionIn) -> Status[Any]:
     access = api_door(request, ws, "write")
-    return Status(201, submit_work(request, access, load_milestone(access, milestone), payload))
+    row = load_milestone(access, milestone)
+    return Status(
+        201,
+        submit_work(
+            request, row, text=payload.text, links=payload.links, note=payload.note, submitted_on=payload.submitted_on
+        ),
+    )
 
 
 @router.get(
@@ -233,8 +258,9 @@ def review_index(request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID) -> l
     response={201: ReviewOut, 409: ConflictOut},
     summary="Review a milestone against the brief",
     description=(
-        "The latest submission, judged against each of the brief's acceptance criteria (`criteria_met`, one "
-        "answer each, in order), with a decision the milestone takes as its status. Accepting with a "
+        "The latest submission, judged against each acceptance criterion of the brief as last sent to the "
+        "contractor (the milestone's `criteria`; the brief's own until it is sent) with `criteria_met`, one "
+        "answer each, in order, and a decision the milestone takes as its status. Accepting with a "
         "criterion unmet is refused (400): request a revision instead. Only a milestone waiting for review "
         "(`submitted`) takes one (409 otherwise)."
     ),

@@ -141,6 +141,22 @@ class Chart:
         return self.plot_bottom - self.plot_top
 
 
+def shift(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, held at the calendar's ends instead of overflowing (stored or imported data
+    may hold a date such as 9999-12-31)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def _next_month(day: dt.date, months: int = 1) -> dt.date | None:
+    """The first of the month `months` after `day`'s; None past the calendar's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, 1) if year <= dt.MAXYEAR else None
+
+
 def _short(text: str, size: int = LABEL_CHARS) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "\u2026"
 
@@ -162,12 +178,14 @@ def _tick_days(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
         days = [first + dt.timedelta(days=i) for i in range(0, (end - first).days + 1, step)]
     else:
         every = max(1, -(-span // 30 // 10))  # months between ticks: at most about ten ticks
-        days = []
-        day = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        while day < end:
-            if (day.year * 12 + day.month - 1) % every == 0:
-                days.append(day)
-            day = (day + dt.timedelta(days=32)).replace(day=1)
+        months: list[dt.date] = []
+        after = _next_month(start)
+        # The first month after the start whose number is a multiple of `every`, then every `every` months.
+        tick = _next_month(after, -(after.year * 12 + after.month - 1) % every) if after is not None else None
+        while tick is not None and tick < end:
+            months.append(tick)
+            tick = _next_month(tick, every)
+        days = months
         return [(d, f"{d:%b %Y}" if every > 1 or d.month == 1 or d == days[0] else f"{d:%b}") for d in days]
     return [(d, f"{d.day} {d:%b}") for d in days]
 
@@ -188,10 +206,11 @@ def timeline_chart(entry: TimelineCommitment, *, today: dt.date) -> Chart | None
     days = [*dues, promise, buffer_start]
     if entry.is_open:
         days.append(today)
-    start = min(days) - dt.timedelta(days=PAD_DAYS)
-    end = max(days) + dt.timedelta(days=PAD_DAYS)
+    start = shift(min(days), -PAD_DAYS)
+    end = shift(max(days), PAD_DAYS)
     if (end - start).days < MIN_SPAN_DAYS:
-        end = start + dt.timedelta(days=MIN_SPAN_DAYS)
+        end = shift(start, MIN_SPAN_DAYS)
+        start = shift(end, -MIN_SPAN_DAYS)  # at the calendar's end, widen to the left instead
     plot_right = WIDTH - RIGHT
     scale = (plot_right - LEFT) / (end - start).days
 

@@ -3,14 +3,16 @@ unmet criterion, no delivery to the customer without our review unless confirmed
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from outsourcer.deliverables.models import Milestone, Review
 from outsourcer.deliverables.selectors import DUE_FILTERS
-from outsourcer.deliverables.services import MAX_FILE_BYTES, MAX_FILES
+from outsourcer.deliverables.services import EARLIEST_DAY, LATEST_DAY, MAX_FILE_BYTES, MAX_FILES
 
 MAX_REFERENCE_UPLOAD = 2 * 1024 * 1024
 DUE_LABELS = {"all": "Any date", "overdue": "Overdue", "soon": "Due in the next 14 days"}
@@ -18,9 +20,27 @@ MET_CHOICES = [("met", "Met"), ("not_met", "Not met")]
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A date between 1900 and 2999, as the API's `Day`: far dates would overflow date sums downstream."""
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}, format="%Y-%m-%d"
+        ),
+        validators=[
+            MinValueValidator(EARLIEST_DAY, message=f"Give a date from {EARLIEST_DAY.year} on."),
+            MaxValueValidator(LATEST_DAY, message=f"Give a date before {LATEST_DAY.year + 1}."),
+        ],
     )
+
+
+def limit_dates(field: forms.Field, *, earliest: dt.date | None = None, latest: dt.date | None = None) -> None:
+    """Narrow what the browser's date picker offers; the service still says why a date is refused."""
+    if earliest is not None:
+        field.widget.attrs["min"] = earliest.isoformat()
+    if latest is not None:
+        field.widget.attrs["max"] = latest.isoformat()
 
 
 # --- The list's filters ------------------------------------------------------------------------------
@@ -113,7 +133,9 @@ class MultipleFileField(forms.FileField):
 
 
 class SubmissionForm(forms.Form):
-    submitted_on = date_field("Submitted on")
+    submitted_on = date_field(
+        "Submitted on", help_text="When the work reached you: today or earlier, not before the engagement began."
+    )
     text = forms.CharField(
         label="Text",
         required=False,
@@ -139,6 +161,10 @@ class SubmissionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="E.g. sent by email on their behalf.",
     )
+
+    def __init__(self, *args: Any, earliest: dt.date | None = None, latest: dt.date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        limit_dates(self.fields["submitted_on"], earliest=earliest, latest=latest)
 
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]

@@ -39,7 +39,7 @@ class Milestone(WorkspaceOwned):
     due_on = models.DateField()
     amount = models.DecimalField(null=True, blank=True, **money)  # type: ignore[arg-type]
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
-    # The latest submission's date, kept here so that "not yet submitted" is one column to read.
+    # The date of the latest submission (the last one recorded): "not yet submitted" is one column to read.
     submitted_on = models.DateField(null=True, blank=True)
     delivered_to_customer_on = models.DateField(null=True, blank=True)
 
@@ -75,7 +75,9 @@ class Submission(WorkspaceOwned):
     )
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["-submitted_on", "-pk"]
+        # Newest first by when it was recorded, never by `submitted_on`: that date is stated (by us, when we
+        # record work sent by email), so ordering on it would let an old date hide the newest work.
+        ordering: ClassVar[list[str]] = ["-pk"]
 
     def __str__(self) -> str:
         return f"Submission of {self.submitted_on}"

@@ -1,8 +1,8 @@
 """Near-duplicate detection for submitted text: MinHash signatures with LSH banding (datasketch).
 
-Each text becomes a set of 5-word shingles and a 128-value MinHash. Its LSH bands are stored as
-indexed integer keys, so finding candidates among 100,000 stored texts is one indexed query rather
-than an in-memory index rebuilt per process. Every candidate is then verified with the exact
+Each text of at least MIN_WORDS words becomes a set of 5-word shingles and a 128-value MinHash. Its
+LSH bands are stored as indexed integer keys, so finding candidates among 100,000 stored texts is one
+indexed query rather than an in-memory index rebuilt per process. Every candidate is then verified with the exact
 Jaccard similarity of the two shingle sets; only verified matches are stored, with the passages
 the two texts share. The result is "needs review", never a verdict: quoting a brief, boilerplate or
 a shared template all look alike to this measure.
@@ -19,6 +19,11 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 SHINGLE_WORDS = 5
+# Below this many words a text is neither indexed nor flagged. Short notes ("Final files attached.",
+# "See the link.") are alike by nature: they are one shingle or a few, so two of them that share a
+# phrase score 50 to 100% without anyone copying anything, and each would be a candidate of every
+# other. Thirty words, two or three sentences, give a five-word window enough runs to tell texts apart.
+MIN_WORDS = 30
 NUM_PERM = 128
 SEED = 1
 # Candidates are looked for from this similarity up; a workspace threshold below it is treated as it.
@@ -49,6 +54,12 @@ def shingle(text: str) -> Shingled:
     return Shingled(
         words=spans, shingles=[" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
     )
+
+
+def too_short(text: str | Shingled) -> bool:
+    """Fewer than MIN_WORDS words: not compared with anything."""
+    words = text.words if isinstance(text, Shingled) else _WORD.findall(text)
+    return len(words) < MIN_WORDS
 
 
 def signature(shingles: set[str]) -> np.ndarray:

@@ -40,7 +40,9 @@ class MilestoneIn(Strict):
     description: Text = ""
     due_on: Day
     amount: Money | None = Field(None, description="in the engagement's rate currency")
-    status: MilestoneStatusName = "planned"
+    status: Literal["planned", "in_progress"] = Field(
+        "planned", description="a milestone starts planned or in progress; submissions and reviews move it on"
+    )
 
 
 class MilestonePatchIn(Strict):
@@ -83,7 +85,13 @@ class SubmissionIn(Strict):
     text: Annotated[str, Field(max_length=2_000_000)] = Field("", description="the delivered text (or code)")
     links: list[Link] = Field(default=[], max_length=20)
     note: Annotated[str, Field(max_length=5000)] = Field("", description="a word for the reviewer")
-    submitted_on: Day | None = Field(None, description="default: today in the workspace")
+    submitted_on: Day | None = Field(
+        None,
+        description=(
+            "when the work reached you, default today in the workspace; not in the future nor before the "
+            "engagement's start"
+        ),
+    )
 
 
 class SubmissionOut(Schema):
@@ -125,7 +133,18 @@ class ReviewOut(Schema):
 
 
 class MilestoneDetailOut(MilestoneOut):
-    criteria: list[str] = Field(description="the brief's acceptance criteria as they read now")
+    criteria: list[str] = Field(
+        description=(
+            "the acceptance criteria a review answers: the brief's as last sent to the contractor (its own "
+            "until it is sent)"
+        )
+    )
+    criteria_version: int | None = Field(
+        description="the number of the sent brief version the criteria come from; null while it was never sent"
+    )
+    criteria_changed_since_sent: bool = Field(
+        description="the brief's criteria were edited after that version was sent (send it to make them count)"
+    )
     submissions: list[SubmissionOut] = Field(description="newest first")
     reviews: list[ReviewOut] = Field(description="newest first")
 
@@ -155,6 +174,7 @@ class OriginalityOut(Schema):
     submission: uuid.UUID | None = Field(description="the latest submission, the one checked")
     submitted_on: dt.date | None
     indexed: bool = Field(description="its text is in the index: the check ran (in the background)")
+    too_short: bool = Field(description="its text has too few words to compare (under 30): it is never checked")
     threshold: float = Field(description="the workspace's originality threshold")
     matches: list[MatchOut] = Field(description="verified near-duplicates, the most similar first")
 

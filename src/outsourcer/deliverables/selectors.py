@@ -20,7 +20,8 @@ from outsourcer.deliverables.models import (
     Submission,
     SubmissionFile,
 )
-from outsourcer.deliverables.services import brief_criteria
+from outsourcer.deliverables.originality import too_short
+from outsourcer.deliverables.services import ReviewCriteria, review_criteria
 from outsourcer.engagements.models import CustomerCommitment, Engagement
 
 DUE_SOON_DAYS = 14
@@ -32,13 +33,27 @@ OPEN_VALUES = tuple(str(s) for s in OPEN_STATUSES)
 
 
 def working_days_before(day: dt.date, count: int) -> dt.date:
-    """`count` working days (Monday to Friday) before `day`; `day` itself when count is 0."""
-    current = day
+    """`count` working days (Monday to Friday) before `day`; `day` itself when count is 0.
+
+    Counted in whole weeks first, so a long buffer costs no more than a short one; a count reaching
+    before the calendar's first day stops there (stored or imported data may hold any date).
+    """
     left = max(0, count)
-    while left:
-        current -= dt.timedelta(days=1)
-        if current.isoweekday() <= 5:
-            left -= 1
+    if not left:
+        return day
+    weeks, rest = divmod(left, 5)
+    if rest == 0:  # land on the last working day of the last week, not on the weekend before it
+        weeks, rest = weeks - 1, 5
+    days_back = weeks * 7
+    current = day
+    try:
+        current -= dt.timedelta(days=days_back)
+        while rest:
+            current -= dt.timedelta(days=1)
+            if current.isoweekday() <= 5:
+                rest -= 1
+    except OverflowError:
+        return dt.date.min
     return current
 
 
@@ -121,15 +136,22 @@ def engagement_milestones(*, engagement: Engagement) -> QuerySet[Milestone]:
 
 @dataclass
 class MilestonePage:
-    submissions: list[Submission]
+    submissions: list[Submission]  # the last recorded first
     reviews: list[Review]  # newest first
-    criteria: list[str]  # the brief's acceptance criteria as they read now
+    criteria: list[str]  # what a review answers: the sent brief's acceptance criteria (see `brief`)
     matches: list[OriginalityMatch] = field(default_factory=list)
     indexed: bool = False  # the latest submission's text is in the originality index
+    brief: ReviewCriteria | None = None
 
     @property
     def latest(self) -> Submission | None:
         return self.submissions[0] if self.submissions else None
+
+    @property
+    def too_short(self) -> bool:
+        """The latest submission has text, too little of it to compare (see `originality.MIN_WORDS`)."""
+        latest = self.latest
+        return latest is not None and bool(latest.text.strip()) and too_short(latest.text)
 
     @property
     def has_accepted_review(self) -> bool:
@@ -142,16 +164,17 @@ def milestone_page(*, milestone: Milestone) -> MilestonePage:
         Submission.objects.filter(milestone=milestone)
         .select_related("submitted_by")
         .prefetch_related(Prefetch("files", queryset=SubmissionFile.objects.order_by("name", "pk")))
-        .order_by("-submitted_on", "-pk")
+        .order_by("-pk")  # the last recorded first, whatever date it states
     )
     reviews = list(
         Review.objects.filter(milestone=milestone)
         .select_related("created_by", "submission")
         .order_by("-reviewed_on", "-pk")
     )
-    page = MilestonePage(submissions=submissions, reviews=reviews, criteria=brief_criteria(milestone.engagement))
+    brief = review_criteria(milestone.engagement)
+    page = MilestonePage(submissions=submissions, reviews=reviews, criteria=brief.criteria, brief=brief)
     latest = page.latest
-    if latest is not None and latest.text.strip():
+    if latest is not None and not page.too_short and latest.text.strip():
         page.indexed = OriginalityDoc.objects.filter(submission=latest).exists()
         page.matches = list(
             OriginalityMatch.objects.filter(submission=latest, workspace_id=milestone.workspace_id).select_related(

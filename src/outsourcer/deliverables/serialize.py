@@ -76,6 +76,8 @@ def milestone_detail_dict(m: Milestone, page: MilestonePage, *, today: dt.date) 
     return {
         **milestone_dict(m, today=today, latest_decision=latest),
         "criteria": list(page.criteria),
+        "criteria_version": page.brief.version if page.brief is not None else None,
+        "criteria_changed_since_sent": page.brief.changed_since_sent if page.brief is not None else False,
         "submissions": [submission_dict(s) for s in page.submissions],
         "reviews": [review_dict(r) for r in page.reviews],
     }
@@ -104,6 +106,7 @@ def originality_dict(page: MilestonePage, *, threshold: float) -> dict[str, Any]
         "submission": latest.uuid if latest is not None else None,
         "submitted_on": latest.submitted_on if latest is not None else None,
         "indexed": page.indexed,
+        "too_short": page.too_short,
         "threshold": threshold,
         "matches": [
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,8 +17,10 @@ from outsourcer.accounts.models import Workspace
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
 from outsourcer.core.signals import workspace_data_changed
+from outsourcer.core.timezones import today_in
 from outsourcer.deliverables import originality
 from outsourcer.deliverables.models import (
+    OPEN_STATUSES,
     Milestone,
     OriginalityBand,
     OriginalityDoc,
@@ -28,12 +31,23 @@ from outsourcer.deliverables.models import (
     SubmissionFile,
 )
 from outsourcer.engagements.models import Brief, Engagement, Status
+from outsourcer.engagements.services import brief_latest_version
 
 MILESTONE_FIELDS = frozenset({"ref", "title", "description", "due_on", "amount", "status"})
 REVIEW_FIELDS = frozenset({"reviewed_on", "reviewer", "decision", "criteria_met", "feedback", "shared_with_contractor"})
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_FILES = 10
 MAX_LINKS = 20
+# The dates a form or the API takes, as the API's `Day`: narrow enough that date sums never overflow.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+
+MilestoneStatus = Milestone.Status
+# The statuses a person sets directly (an edit, the API's PATCH). Submitted, accepted, revision requested
+# and rejected come only from a submission or a review, so a status always says what happened to the work.
+SETTABLE_STATUSES = frozenset({MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS})
+# What may still be cancelled: anything not decided yet, work waiting for review included.
+CANCELLABLE_STATUSES = frozenset({*OPEN_STATUSES, MilestoneStatus.SUBMITTED})
 
 
 def _user(actor: Actor) -> Any:
@@ -68,8 +82,47 @@ def _milestone_clean(milestone: Milestone) -> None:
         raise ValidationError({"ref": [f"Another milestone already uses the ref {milestone.ref!r}."]})
 
 
+def milestone_status_refusal(current: str | None, new: str) -> str:
+    """Why a milestone may not be set from `current` (None: a new milestone) to `new`; "" when it may.
+
+    Planned and in progress move freely between each other; anything not decided yet may be cancelled,
+    and a cancelled milestone may be reopened (as planned or in progress). The other statuses say what
+    happened to the work, so only a submission or a review sets them.
+    """
+    if new == current:
+        return ""
+    labels = dict(MilestoneStatus.choices)
+    if new not in labels:
+        return f"Unknown status {new!r}."
+    if new in SETTABLE_STATUSES:
+        if current is None or current in SETTABLE_STATUSES or current == MilestoneStatus.CANCELLED:
+            return ""
+        return (
+            f"This milestone is {labels[current].lower()}; submissions and reviews move it on from here, "
+            "so it cannot be set back by hand (cancel it instead if it will not be delivered)."
+        )
+    if new == MilestoneStatus.CANCELLED:
+        if current is None:
+            return "A new milestone starts as planned or in progress."
+        if current in CANCELLABLE_STATUSES:
+            return ""
+        return f"This milestone is {labels[current].lower()}; it can no longer be cancelled."
+    return (
+        f"“{labels[new]}” is not set by hand: a submission makes a milestone wait for review, and a review "
+        "accepts it, rejects it or asks for a revision."
+    )
+
+
+def _check_status(current: str | None, new: str) -> None:
+    refusal = milestone_status_refusal(current, new)
+    if refusal:
+        raise ValidationError({"status": [refusal]})
+
+
 def milestone_create(*, actor: Actor, engagement: Engagement, data: dict[str, Any]) -> Milestone:
     _refuse_unknown(data, MILESTONE_FIELDS)
+    if data.get("status"):
+        _check_status(None, data["status"])
     if engagement.status in (Status.COMPLETED, Status.TERMINATED):
         raise ValidationError({"engagement": ["This engagement has ended; it takes no new milestones."]})
     fields = dict(data)
@@ -88,7 +141,10 @@ def milestone_create(*, actor: Actor, engagement: Engagement, data: dict[str, An
 
 
 def milestone_update(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -> Milestone:
+    """Change a milestone. Its status only moves as `milestone_status_refusal` allows (a state conflict)."""
     _refuse_unknown(data, MILESTONE_FIELDS)
+    if "status" in data:
+        _check_status(milestone.status, data["status"])
     with transaction.atomic():
         changes = apply_changes(milestone, data)
         if changes:
@@ -127,17 +183,44 @@ def _links(value: Any) -> list[str]:
     return links
 
 
+def latest_submission(milestone: Milestone) -> Submission | None:
+    """The last submission recorded: by when it was recorded, never by its stated date."""
+    return milestone.submissions.order_by("-pk").first()
+
+
+def _check_submitted_on(milestone: Milestone, submitted_on: dt.date, today: dt.date) -> None:
+    """A stated submission date: not in the future, and not before the engagement started (or today, if later)."""
+    if submitted_on > today:
+        refusal = f"Give a date on or before today ({today:%-d %b %Y}), not a later one."
+        raise ValidationError({"submitted_on": [refusal]})
+    start = milestone.engagement.start_on
+    earliest = min(start or EARLIEST_DAY, today)
+    if submitted_on < earliest:
+        raise ValidationError(
+            {"submitted_on": [f"The engagement started on {earliest:%-d %b %Y}; work cannot be submitted before that."]}
+        )
+
+
 def submission_create(
     *,
     actor: Actor,
     milestone: Milestone,
-    submitted_on: dt.date,
+    submitted_on: dt.date | None = None,
     text: str = "",
     links: Any = None,
     note: str = "",
     files: list[Any] | None = None,
 ) -> Submission:
-    """Deliver a milestone: at least one of text, links or files. The milestone waits for review."""
+    """Deliver a milestone: at least one of text, links or files. The milestone waits for review.
+
+    `submitted_on` defaults to today in the workspace (the contractor's portal always uses that); a date
+    stated when we record work sent another way may not be in the future nor before the engagement began.
+    It is shown, never used for order: the latest submission is the last one recorded.
+    """
+    today = today_in(milestone.workspace.time_zone)
+    if submitted_on is None:
+        submitted_on = today
+    _check_submitted_on(milestone, submitted_on, today)
     files = list(files or [])
     clean_links = _links(links)
     if not text.strip() and not clean_links and not files:
@@ -175,7 +258,7 @@ def submission_create(
                 changes={"submitted_on": submitted_on, "files": len(files), "links": len(clean_links)},
             )  # fmt: skip
             _changed(workspace, Submission)
-            if text.strip():
+            if not originality.too_short(text):
                 submission_id = submission.pk
                 transaction.on_commit(lambda: _enqueue_index(submission_id=submission_id), robust=True)
     except Exception:
@@ -198,13 +281,39 @@ def _enqueue_index(*, submission_id: int | None = None, reference_text_id: int |
 # --- Reviews -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReviewCriteria:
+    """The acceptance criteria a review answers: those of the brief version the contractor was last sent."""
+
+    criteria: list[str]
+    version: int | None  # the sent version they come from; None when the brief was never sent
+    current: list[str]  # the brief's criteria as they read now, perhaps edited since it was sent
+
+    @property
+    def changed_since_sent(self) -> bool:
+        return self.version is not None and self.current != self.criteria
+
+
+def review_criteria(engagement: Engagement) -> ReviewCriteria:
+    """Work is judged against what the contractor was asked for: the latest sent version's criteria.
+
+    Until the brief is sent there is no such version, and the brief's own criteria count.
+    """
+    brief = Brief.objects.filter(engagement=engagement).first()
+    current = [str(c) for c in brief.acceptance_criteria or []] if brief is not None else []
+    version = brief_latest_version(brief)
+    if version is None:
+        return ReviewCriteria(criteria=current, version=None, current=current)
+    sent = (version.content or {}).get("acceptance_criteria") or []
+    return ReviewCriteria(criteria=[str(c) for c in sent], version=version.number, current=current)
+
+
 def brief_criteria(engagement: Engagement) -> list[str]:
-    brief = Brief.objects.filter(engagement=engagement).only("acceptance_criteria").first()
-    return list(brief.acceptance_criteria) if brief else []
+    return review_criteria(engagement).criteria
 
 
 def review_create(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -> Review:
-    """Review the latest submission against the brief's criteria, one answer each, and decide.
+    """Review the latest submission against the sent brief's criteria, one answer each, and decide.
 
     Accepting while a criterion is marked unmet is refused: request a revision or say why in the
     feedback and mark it met. The milestone takes the decision as its status.
@@ -214,6 +323,8 @@ def review_create(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -
         raise ValidationError(
             {"milestone": ["Only submitted work waits for a review; this milestone has nothing new to decide on."]}
         )
+    # None only for work recorded elsewhere (an imported milestone waiting for review without its text).
+    submission = latest_submission(milestone)
     criteria = brief_criteria(milestone.engagement)
     met = [bool(v) for v in data.get("criteria_met") or []]
     if criteria and len(met) != len(criteria):
@@ -229,7 +340,7 @@ def review_create(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -
     workspace = milestone.workspace
     with transaction.atomic():
         review = Review(
-            workspace=workspace, milestone=milestone, submission=milestone.submissions.first(),
+            workspace=workspace, milestone=milestone, submission=submission,
             criteria=criteria, created_by=_user(actor), **{**data, "criteria_met": met},
         )  # fmt: skip
         if not review.reviewer and actor.user is not None and actor.user.pk:
@@ -291,6 +402,10 @@ def milestone_deliver_to_customer(
 def reference_text_add(*, actor: Actor, workspace: Workspace, title: str, text: str, source: str = "") -> ReferenceText:
     if not text.strip():
         raise ValidationError({"text": ["A reference text needs its text."]})
+    if originality.too_short(text):
+        raise ValidationError(
+            {"text": [f"Give at least {originality.MIN_WORDS} words: a shorter text is too short to compare with."]}
+        )
     with transaction.atomic():
         reference = ReferenceText(workspace=workspace, title=title.strip(), text=text, source=source.strip())
         reference.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
@@ -308,35 +423,50 @@ def reference_text_delete(*, actor: Actor, reference: ReferenceText) -> None:
         _changed(reference.workspace, ReferenceText)
 
 
-def _index(workspace_id: int, text: str, **owner: Any) -> tuple[OriginalityDoc, originality.Shingled]:
-    shingled = originality.shingle(text)
+def _index(workspace_id: int, shingled: originality.Shingled, **owner: Any) -> OriginalityDoc:
+    """Store a text's signature and band keys, in place: the document row stays the same one, so the
+    matches other texts have with it are kept (deleting it would cascade to them)."""
     sig = originality.signature(shingled.shingle_set)
-    OriginalityDoc.objects.filter(**owner).delete()
-    doc = OriginalityDoc.objects.create(
-        workspace_id=workspace_id, signature=originality.to_bytes(sig), shingle_count=len(shingled.shingle_set), **owner
-    )
+    fields = {"signature": originality.to_bytes(sig), "shingle_count": len(shingled.shingle_set)}
+    doc = OriginalityDoc.objects.select_for_update().filter(**owner).first()
+    if doc is None:
+        doc = OriginalityDoc.objects.create(workspace_id=workspace_id, **fields, **owner)
+    else:
+        for name, value in fields.items():
+            setattr(doc, name, value)
+        doc.save(update_fields=[*fields, "indexed_at"])
+        OriginalityBand.objects.filter(doc=doc).delete()
     OriginalityBand.objects.bulk_create(
         [OriginalityBand(workspace_id=workspace_id, doc=doc, key=key) for key in originality.band_keys(sig)]
     )
-    return doc, shingled
+    return doc
 
 
-def originality_index_reference_text(*, reference: ReferenceText) -> OriginalityDoc:
-    """Index a reference text, and check the submissions made before it against it too."""
+def originality_index_reference_text(*, reference: ReferenceText) -> OriginalityDoc | None:
+    """Index a reference text, and check every indexed submission against it (a reference text counts as
+    earlier than any submission: it is what submissions are compared with). Indexing it again recomputes
+    its matches; a text too short to compare leaves the index."""
     with transaction.atomic():
-        doc, theirs = _index(reference.workspace_id, reference.text, reference_text=reference)
-        earlier = [other for other in _candidates(reference.workspace_id, doc) if other.submission is not None]
-        sig, their_set, matches = originality.from_bytes(doc.signature), theirs.shingle_set, []
-        for other in earlier:
+        theirs = originality.shingle(reference.text)
+        if originality.too_short(theirs):
+            OriginalityDoc.objects.filter(reference_text=reference).delete()  # and the matches with it
+            _changed(reference.workspace, OriginalityMatch)
+            return None
+        doc = _index(reference.workspace_id, theirs, reference_text=reference)
+        OriginalityMatch.objects.filter(other=doc).delete()
+        submissions = [other for other in _candidates(reference.workspace_id, doc) if other.submission is not None]
+        their_set, matches = theirs.shingle_set, []
+        for other in submissions:
             submission = other.submission
             assert submission is not None
             mine = originality.shingle(submission.text)
+            if originality.too_short(mine):
+                continue
             similarity = originality.jaccard(mine.shingle_set, their_set)
             if similarity >= originality.LSH_THRESHOLD:
-                matches.append(_match(submission, doc, mine, their_set, similarity, other.signature, sig))
+                matches.append(_match(submission, doc, mine, their_set, similarity, other.signature, doc.signature))
         OriginalityMatch.objects.bulk_create(matches)
-        if matches:
-            _changed(reference.workspace, OriginalityMatch)
+        _changed(reference.workspace, OriginalityMatch)
     return doc
 
 
@@ -347,7 +477,7 @@ def _match(
     theirs: set[str],
     similarity: float,
     my_sig: bytes | memoryview,
-    their_sig: Any,
+    their_sig: bytes | memoryview,
 ) -> OriginalityMatch:
     estimated = originality.estimated_similarity(originality.from_bytes(my_sig), originality.from_bytes(their_sig))
     return OriginalityMatch(
@@ -361,16 +491,27 @@ def _match(
 
 
 def originality_index_submission(*, submission: Submission) -> list[OriginalityMatch]:
-    """Index a submission and store its verified near-duplicates among the workspace's other texts.
+    """Index a submission and store its verified near-duplicates among the texts that came before it.
 
-    Other submissions of the same milestone are not compared: a revision is meant to resemble the
-    version it revises.
+    A submission is compared with the reference texts and with the submissions recorded before it (of
+    other milestones: a revision is meant to resemble the version it revises), never flagged against a
+    later one: when two texts are alike, the later is the one flagged. Indexing it again recomputes only
+    its own matches; the matches later submissions have with it stay. When the index runs out of order
+    (a later submission indexed first), the later one's missing match with this one is added, so the
+    outcome does not depend on the order of the jobs. A text under `originality.MIN_WORDS` words is not
+    indexed and never flagged. Returns this submission's own matches.
     """
     with transaction.atomic():
-        doc, mine = _index(submission.workspace_id, submission.text, submission=submission)
-        matches = _verified_matches(submission, doc, mine)
+        mine = originality.shingle(submission.text)
         OriginalityMatch.objects.filter(submission=submission).delete()
+        if originality.too_short(mine):
+            OriginalityDoc.objects.filter(submission=submission).delete()  # indexed before the minimum existed
+            _changed(submission.workspace, OriginalityMatch)
+            return []
+        doc = _index(submission.workspace_id, mine, submission=submission)
+        matches, later = _verified_matches(submission, doc, mine)
         OriginalityMatch.objects.bulk_create(matches)
+        OriginalityMatch.objects.bulk_create(later, ignore_conflicts=True)  # only the missing ones: others stay
         _changed(submission.workspace, OriginalityMatch)
     return matches
 
@@ -389,19 +530,31 @@ def _candidates(workspace_id: int, doc: OriginalityDoc) -> list[OriginalityDoc]:
 
 def _verified_matches(
     submission: Submission, doc: OriginalityDoc, mine: originality.Shingled
-) -> list[OriginalityMatch]:
-    candidates = [
-        other
-        for other in _candidates(submission.workspace_id, doc)
-        if other.submission is None or other.submission.milestone_id != submission.milestone_id
-    ]
+) -> tuple[list[OriginalityMatch], list[OriginalityMatch]]:
+    """The verified matches of `submission` with earlier texts (reference texts, and submissions of other
+    milestones recorded before it), and those of later submissions with it.
+
+    "Earlier" is by when a submission was recorded (its primary key), never by the date it states.
+    """
     mine_set = mine.shingle_set
-    found = []
-    for other in candidates:
-        text = other.submission.text if other.submission_id else other.reference_text.text  # type: ignore[union-attr]
-        theirs = originality.shingle(text).shingle_set
+    found: list[OriginalityMatch] = []
+    later: list[OriginalityMatch] = []
+    for other in _candidates(submission.workspace_id, doc):
+        theirs_submission = other.submission
+        if theirs_submission is not None and theirs_submission.milestone_id == submission.milestone_id:
+            continue  # a revision is meant to resemble the version it revises
+        if theirs_submission is None and other.reference_text is None:
+            continue
+        text = theirs_submission.text if theirs_submission is not None else other.reference_text.text  # type: ignore[union-attr]
+        shingled = originality.shingle(text)
+        if originality.too_short(shingled):
+            continue  # indexed before the minimum existed: too short to say anything
+        theirs = shingled.shingle_set
         similarity = originality.jaccard(mine_set, theirs)
         if similarity < originality.LSH_THRESHOLD:
             continue  # an LSH false positive: the exact check says they are not alike
-        found.append(_match(submission, other, mine, theirs, similarity, doc.signature, other.signature))
-    return found
+        if theirs_submission is not None and theirs_submission.pk > submission.pk:
+            later.append(_match(theirs_submission, doc, shingled, mine_set, similarity, other.signature, doc.signature))
+        else:
+            found.append(_match(submission, other, mine, theirs, similarity, doc.signature, other.signature))
+    return found, later

@@ -20,5 +20,4 @@ def index_reference_text(*, reference_text_id: int) -> bool:
     reference = ReferenceText.objects.filter(pk=reference_text_id).first()
     if reference is None:
         return False
-    originality_index_reference_text(reference=reference)
-    return True
+    return originality_index_reference_text(reference=reference) is not None

@@ -41,6 +41,7 @@ from outsourcer.deliverables.models import (
     Submission,
     SubmissionFile,
 )
+from outsourcer.deliverables.originality import MIN_WORDS
 from outsourcer.deliverables.selectors import (
     MilestonePage,
     commitment_timeline,
@@ -53,6 +54,8 @@ from outsourcer.deliverables.selectors import (
     review_rows,
 )
 from outsourcer.deliverables.services import (
+    CANCELLABLE_STATUSES,
+    EARLIEST_DAY,
     UnreviewedDelivery,
     milestone_create,
     milestone_delete,
@@ -242,13 +245,29 @@ def milestone_edit(request: HttpRequest, access: WorkspaceAccess, milestone: Any
         else:
             messages.success(request, f"Deleted the milestone “{title}”.")
             return redirect(_milestones_url(engagement, "milestones"))
-    elif action == "cancel":
-        if obj.status == Milestone.Status.ACCEPTED:
-            refusal = "This milestone was accepted; it cannot be cancelled."
+    elif action in ("cancel", "reopen"):
+        cancel = action == "cancel"
+        if (obj.status == Milestone.Status.CANCELLED) == cancel:  # nothing would change
+            refusal = (
+                "This milestone is cancelled already."
+                if cancel
+                else "This milestone is not cancelled: there is nothing to reopen."
+            )
         else:
-            milestone_update(actor=Actor.web(request), milestone=obj, data={"status": Milestone.Status.CANCELLED})
-            messages.success(request, f"Cancelled the milestone “{obj.title}”. It stays on the record.")
-            return redirect(_milestones_url(engagement, "milestones"))
+            wanted = Milestone.Status.CANCELLED if cancel else Milestone.Status.PLANNED
+            try:
+                milestone_update(actor=Actor.web(request), milestone=obj, data={"status": wanted})
+            except ValidationError as exc:
+                obj.refresh_from_db()
+                refusal = " ".join(exc.messages)
+            else:
+                if cancel:
+                    messages.success(request, f"Cancelled the milestone “{obj.title}”. It stays on the record.")
+                else:
+                    messages.success(request, f"Reopened the milestone “{obj.title}”: it is planned again.")
+                return redirect(_milestones_url(engagement, "milestones"))
+    elif posted and action != "save":
+        refusal = "Choose to save, cancel, reopen or delete the milestone."
     form = MilestoneEditForm(request.POST if action == "save" else None, milestone=obj)
     if action == "save" and form.is_valid():
         try:
@@ -261,7 +280,14 @@ def milestone_edit(request: HttpRequest, access: WorkspaceAccess, milestone: Any
             return redirect(_milestones_url(engagement, "milestones"))
     if not access.can("write"):
         _disable(form)
-    context = {"milestone": obj, "engagement": engagement, "form": form, "refusal": refusal}
+    context = {
+        "milestone": obj,
+        "engagement": engagement,
+        "form": form,
+        "refusal": refusal,
+        "cancellable": obj.status in CANCELLABLE_STATUSES,
+        "reopenable": obj.status == Milestone.Status.CANCELLED,
+    }
     status = 400 if posted else 200
     return _render(request, access, "deliverables/milestone_edit.html", context, status)
 
@@ -319,6 +345,12 @@ def _is_web(link: str) -> bool:
     return link.lower().startswith(("http://", "https://"))
 
 
+def _submission_dates(milestone: Milestone, today: dt.date) -> dict[str, dt.date]:
+    """The dates a recorded submission may state (the service says why another is refused)."""
+    start = milestone.engagement.start_on
+    return {"earliest": min(start or EARLIEST_DAY, today), "latest": today}
+
+
 def _milestone_context(
     request: HttpRequest,
     access: WorkspaceAccess,
@@ -339,7 +371,8 @@ def _milestone_context(
     if review_form is None:
         review_form = ReviewForm(criteria=page.criteria, initial={"reviewed_on": today})
     if submission_form is None:
-        submission_form = SubmissionForm(initial={"submitted_on": today}, prefix="sub")
+        dates = _submission_dates(milestone, today)
+        submission_form = SubmissionForm(initial={"submitted_on": today}, prefix="sub", **dates)
     if deliver_form is None:
         deliver_form = DeliverForm(initial={"on": today})
     matches = [_match_view(m, threshold, ws.uuid) for m in page.matches]
@@ -360,6 +393,7 @@ def _milestone_context(
         "matches": matches,
         "flagged": [m for m in matches if m.needs_review],
         "threshold_percent": round(threshold * 100),
+        "min_words": MIN_WORDS,
         "overdue_days": (today - milestone.due_on).days if milestone_is_overdue(milestone, today) else 0,
         "today": today,
     }
@@ -375,7 +409,7 @@ def milestone_detail(request: HttpRequest, access: WorkspaceAccess, milestone: A
 def submission_new(request: HttpRequest, access: WorkspaceAccess, milestone: Any) -> HttpResponse:
     """Record what the contractor delivered on their behalf (sent by email, say)."""
     obj = _milestone(access, milestone)
-    form = SubmissionForm(request.POST, request.FILES, prefix="sub")
+    form = SubmissionForm(request.POST, request.FILES, prefix="sub", **_submission_dates(obj, _today(access)))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -490,8 +490,8 @@ def time_entry_index(request: HttpRequest, ws: uuid.UUID, engagement: uuid.UUID,
     response={201: TimeEntryOut, 409: ConflictOut},
     summary="Log hours on an engagement",
     description=(
-        "Only on an engagement in progress (active or paused; 409 otherwise), not before it starts. "
-        "`submit: true` sends the hours for approval at once."
+        "Only on an engagement in progress (active or paused; 409 otherwise), for a day from its start to its "
+        "end and not after today in the workspace's time zone. `submit: true` sends the hours for approval at once."
     ),
 )
 @requires("write")
@@ -509,7 +509,11 @@ def time_entry_add(request: HttpRequest, ws: uuid.UUID, engagement: uuid.UUID, p
     "/workspaces/{ws}/time-entries/{time_entry}",
     response={200: TimeEntryOut, 409: ConflictOut},
     summary="Correct a time entry",
-    description="An approved entry is locked (409). A rejected one goes back to draft when changed.",
+    description=(
+        "An approved entry is locked (409), and an entry of an engagement not in progress (a draft, completed "
+        "or terminated) cannot be changed either (409). A rejected one goes back to draft when changed. Its day "
+        "stays within the engagement's dates and not after today."
+    ),
 )
 @requires("write")
 def time_entry_update(request: HttpRequest, ws: uuid.UUID, time_entry: uuid.UUID, payload: TimeEntryPatchIn) -> Any:
@@ -517,7 +521,7 @@ def time_entry_update(request: HttpRequest, ws: uuid.UUID, time_entry: uuid.UUID
     entry = _time_entry(access, time_entry)
     data = payload.dict(exclude_unset=True)
     refuse_nulls(data)
-    with conflicts("status"):
+    with conflicts("status", "engagement"):
         engagements.time_entry_update(actor=Actor.api(request), entry=entry, data=data)
     return time_entry_out(entry)
 
@@ -540,13 +544,16 @@ def time_entry_delete(request: HttpRequest, ws: uuid.UUID, time_entry: uuid.UUID
     "/workspaces/{ws}/time-entries/{time_entry}/submit",
     response={200: TimeEntryOut, 409: ConflictOut},
     summary="Send hours for approval",
-    description="A draft or rejected entry only (409 otherwise).",
+    description=(
+        "A draft or rejected entry of an engagement in progress only (409 otherwise), for a day within the "
+        "engagement's dates and not after today."
+    ),
 )
 @requires("write")
 def time_entry_submit(request: HttpRequest, ws: uuid.UUID, time_entry: uuid.UUID) -> Any:
     access = api_door(request, ws, "write")
     entry = _time_entry(access, time_entry)
-    with conflicts("status"):
+    with conflicts("status", "engagement"):
         engagements.time_entry_submit(actor=Actor.api(request), entry=entry)
     return time_entry_out(entry)
 

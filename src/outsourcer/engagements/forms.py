@@ -3,12 +3,14 @@ commission needs its percentage, only submitted hours can be approved, ...) live
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
 
 from outsourcer.contractors.models import TRUSTED_STAGES, Contractor, Stage
+from outsourcer.core.api_types import DAY_MAX, DAY_MIN
 from outsourcer.engagements.models import (
     IMPORTANT_CHANNELS,
     Cadence,
@@ -27,9 +29,23 @@ SCORE_ERRORS = {"invalid_choice": "Choose a score from 1 to 5."}
 TRI_STATE = {"": None, "yes": True, "no": False}
 
 
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _day_in_range(value: dt.date) -> None:
+    if not DAY_MIN <= value <= DAY_MAX:
+        raise forms.ValidationError(f"Give a date between {_day(DAY_MIN)} and {_day(DAY_MAX)}.", code="out_of_range")
+
+
 def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+    """A day, within the range every face takes (as the API's `Day`): date sums then never overflow."""
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+        label=label,
+        required=required,
+        help_text=help_text,
+        validators=[_day_in_range],
+        widget=forms.DateInput(attrs={"type": "date", "min": DAY_MIN.isoformat(), "max": DAY_MAX.isoformat()}),
     )
 
 

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.accounts.models import Role, Workspace
 from outsourcer.contractors.models import Contractor
-from outsourcer.engagements.models import CheckIn, CustomerCommitment, Engagement, TimeEntry
+from outsourcer.engagements.models import BriefVersion, CheckIn, CustomerCommitment, Engagement, Status, TimeEntry
 
 
 def engagement_list(
@@ -122,6 +122,14 @@ def _cap_use(cap: Decimal | None, week_start: dt.date, approved: Decimal, waitin
     }
 
 
+def silent_since(*, last_check_in: dt.date | None, start_on: dt.date | None) -> dt.date | None:
+    """Since when nobody has spoken of an engagement: its last check-in up to the day judged (one dated
+    later does not count yet), else its start date; None when it has neither, for there is then no day to
+    count from and it is not judged. The health check's `manage/silence` and the silence reminder both ask here.
+    """
+    return last_check_in or start_on
+
+
 # --- The contractor portal -----------------------------------------------------------------------
 
 
@@ -134,10 +142,16 @@ def portal_contractors(*, access: WorkspaceAccess) -> QuerySet[Contractor]:
 
 
 def portal_engagements(*, access: WorkspaceAccess) -> QuerySet[Engagement]:
-    """The engagements the portal shows: for a contractor, only their own, never a draft."""
+    """The engagements the portal shows: for a contractor, only their own.
+
+    A draft is the business's to prepare and stays out of sight until its brief is sent: the email
+    that announces the brief links to the engagement's page, which then shows it (read-only in effect,
+    since hours and work are only taken on an engagement in progress).
+    """
     rows = Engagement.objects.filter(workspace=access.workspace).select_related("contractor")
     if access.role == Role.CONTRACTOR:
         if access.user is None:
             return rows.none()
         rows = rows.filter(contractor__portal_user=access.user)
-    return rows.exclude(status="draft")
+    sent = BriefVersion.objects.filter(brief__engagement=OuterRef("pk"))
+    return rows.filter(~Q(status=Status.DRAFT) | Exists(sent))

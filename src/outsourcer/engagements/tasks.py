@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from outsourcer.core.text import email_subject
 from outsourcer.engagements.models import BriefVersion
 
 
@@ -30,6 +31,6 @@ def send_brief_email(*, version_id: int) -> bool:
             "url": url,
         },
     )
-    subject = f"{found.workspace.name}: brief for {engagement.title} (version {found.number})"
+    subject = email_subject(f"{found.workspace.name}: brief for {engagement.title} (version {found.number})")
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [contractor.email])
     return True

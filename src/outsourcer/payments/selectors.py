@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.accounts.settings_rules import to_base_currency
@@ -110,7 +110,8 @@ class OnTimeMonth:
 
 def on_time_by_month(*, workspace: Workspace, today: dt.date, months: int = 12) -> list[OnTimeMonth]:
     """Invoices paid in each of the last `months` months, and how many of them by their due date."""
-    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    year, month0 = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
+    first = dt.date(year, month0 + 1, 1)  # the first of the month `months - 1` months back
     rows = list(
         Invoice.objects.filter(workspace=workspace, status=Status.PAID, paid_on__gte=first, paid_on__lte=today)
         .select_related("engagement__contractor", "engagement__workspace")
@@ -179,28 +180,64 @@ def unbilled_hours(*, engagement: Engagement) -> Decimal:
 
 def budget_for(*, engagement: Engagement) -> Budget:
     """Committed spend against the cap: RULES.md's money/over-budget reads the same numbers."""
-    workspace = engagement.workspace
-    currency = engagement.rate_currency
-    invoiced = Decimal(0)
-    unconvertible: list[Invoice] = []
+    return budgets_for(engagements=[engagement])[engagement.pk]
+
+
+def budgets_for(*, engagements: list[Engagement]) -> dict[int, Budget]:
+    """`budget_for` of many engagements of one workspace in at most three queries, whatever their number.
+
+    Each engagement's committed invoices are summed by currency, then each sum converted into the
+    engagement's currency (so one rounding per currency, as for one engagement alone).
+    """
+    if not engagements:
+        return {}
+    workspace = engagements[0].workspace
+    by_id = {e.pk: e for e in engagements}
+    invoiced: dict[int, Decimal] = dict.fromkeys(by_id, Decimal(0))
+    missing: set[tuple[int, str]] = set()
     rows = (
-        Invoice.objects.filter(engagement=engagement, status__in=COMMITTED).values("currency").annotate(s=Sum("amount"))
+        Invoice.objects.filter(engagement_id__in=by_id, status__in=COMMITTED)
+        .values("engagement_id", "currency")
+        .annotate(s=Sum("amount"))
+        .order_by()
     )
     for row in rows:
-        value = convert(workspace, row["s"], row["currency"], currency)
+        engagement = by_id[row["engagement_id"]]
+        value = convert(workspace, row["s"], row["currency"], engagement.rate_currency)
         if value is None:
-            unconvertible.extend(
-                Invoice.objects.filter(engagement=engagement, status__in=COMMITTED, currency=row["currency"])
-            )
+            missing.add((engagement.pk, row["currency"]))
         else:
-            invoiced += value
-    unbilled = Decimal(0)
-    if engagement.rate_model == RateModel.HOURLY and engagement.rate_amount:
-        unbilled = unbilled_hours(engagement=engagement) * engagement.rate_amount
-    return Budget(
-        engagement=engagement, currency=currency, cap=engagement.budget_cap, invoiced=invoiced,
-        unbilled_time=unbilled, unconvertible=unconvertible,
-    )  # fmt: skip
+            invoiced[engagement.pk] += value
+    unconvertible: dict[int, list[Invoice]] = defaultdict(list)
+    if missing:
+        found = Invoice.objects.filter(
+            engagement_id__in={pk for pk, _ in missing},
+            currency__in={currency for _, currency in missing},
+            status__in=COMMITTED,
+        ).order_by("pk")
+        for invoice in found:
+            if (invoice.engagement_id, invoice.currency) in missing:
+                unconvertible[invoice.engagement_id].append(invoice)
+    hourly = [e.pk for e in engagements if e.rate_model == RateModel.HOURLY and e.rate_amount]
+    hours: dict[int, Decimal] = {}
+    if hourly:
+        hours = dict(
+            TimeEntry.objects.filter(engagement_id__in=hourly, status=TimeEntry.Status.APPROVED, billed__isnull=True)
+            .values_list("engagement_id")
+            .annotate(total=Sum("hours"))
+            .order_by()
+        )
+    return {
+        e.pk: Budget(
+            engagement=e,
+            currency=e.rate_currency,
+            cap=e.budget_cap,
+            invoiced=invoiced[e.pk],
+            unbilled_time=(hours.get(e.pk) or Decimal(0)) * (e.rate_amount or Decimal(0)),
+            unconvertible=unconvertible.get(e.pk, []),
+        )
+        for e in engagements
+    }
 
 
 def burn_by_month(*, engagement: Engagement) -> list[tuple[dt.date, Decimal]]:
@@ -208,7 +245,7 @@ def burn_by_month(*, engagement: Engagement) -> list[tuple[dt.date, Decimal]]:
     workspace = engagement.workspace
     rows = (
         Invoice.objects.filter(engagement=engagement, status__in=COMMITTED)
-        .annotate(month=TruncMonth("received_on"))
+        .annotate(month=TruncMonth(Coalesce("received_on", "issued_on")))
         .values("month", "currency")
         .annotate(s=Sum("amount"))
         .order_by("month")

@@ -23,14 +23,14 @@ from outsourcer.core.timezones import today_in
 from outsourcer.deliverables import serialize as delivered
 from outsourcer.deliverables.api import submit_work
 from outsourcer.deliverables.models import OPEN_STATUSES, Milestone, Submission, SubmissionFile
-from outsourcer.deliverables.schemas import SubmissionIn, SubmissionOut
+from outsourcer.deliverables.schemas import SubmissionOut
 from outsourcer.engagements import serialize
 from outsourcer.engagements import services as engagements
 from outsourcer.engagements.api import time_entry_out
 from outsourcer.engagements.models import Engagement, TimeEntry
 from outsourcer.engagements.schemas import TimeEntryIn, TimeEntryOut, TimeStatusQuery
 from outsourcer.engagements.selectors import portal_engagements, time_entry_list
-from outsourcer.portal.schemas import PortalEngagementDetailOut, PortalEngagementOut
+from outsourcer.portal.schemas import PortalEngagementDetailOut, PortalEngagementOut, PortalSubmissionIn
 from outsourcer.portal.selectors import (
     communication_plan,
     portal_milestones,
@@ -84,7 +84,7 @@ def _detail(access: WorkspaceAccess, e: Engagement) -> dict[str, Any]:
     )
     milestones = list(
         Milestone.objects.filter(engagement=e)
-        .prefetch_related(Prefetch("submissions", queryset=submissions.order_by("-submitted_on", "-pk")))
+        .prefetch_related(Prefetch("submissions", queryset=submissions.order_by("-pk")))
         .order_by("due_on", "ref")
     )
     version = sent_brief(engagement=e)
@@ -145,16 +145,17 @@ def portal_engagement_get(request: HttpRequest, ws: uuid.UUID, engagement: uuid.
     summary="Submit work for one of your milestones (contractor portal)",
     description=(
         "Text and links (at least one), with a note; files are uploaded on the portal's milestone page. "
-        "A milestone accepted, rejected or cancelled, or an engagement not in progress, takes no submission (409)."
+        "It is dated today in the workspace (a body with `submitted_on` is refused). A milestone accepted, "
+        "rejected or cancelled, or an engagement not in progress, takes no submission (409)."
     ),
 )
 @requires("contribute")
 def portal_submission_create(
-    request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID, payload: SubmissionIn
+    request: HttpRequest, ws: uuid.UUID, milestone: uuid.UUID, payload: PortalSubmissionIn
 ) -> Status[Any]:
     access = api_door(request, ws, "contribute")
     row = access.get(portal_milestones(access=access).select_related("workspace"), milestone)
-    return Status(201, submit_work(request, access, row, payload))
+    return Status(201, submit_work(request, row, text=payload.text, links=payload.links, note=payload.note))
 
 
 @router.get(

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
-from outsourcer.deliverables.services import MAX_FILE_BYTES, MAX_FILES, MAX_LINKS
+from outsourcer.deliverables.services import EARLIEST_DAY, LATEST_DAY, MAX_FILE_BYTES, MAX_FILES, MAX_LINKS
 
 
 class MultipleFileInput(forms.FileInput):
@@ -71,7 +72,17 @@ class SubmitWorkForm(forms.Form):
 
 
 class TimeEntryForm(forms.Form):
-    worked_on = forms.DateField(label="Date worked", widget=forms.DateInput(attrs={"type": "date"}))
+    # Bounded as the API's `Day`: a far date would overflow the week sums downstream.
+    worked_on = forms.DateField(
+        label="Date worked",
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}, format="%Y-%m-%d"
+        ),
+        validators=[
+            MinValueValidator(EARLIEST_DAY, message=f"Give a date from {EARLIEST_DAY.year} on."),
+            MaxValueValidator(LATEST_DAY, message=f"Give a date before {LATEST_DAY.year + 1}."),
+        ],
+    )
     hours = forms.DecimalField(
         label="Hours",
         max_digits=4,

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
 
-from outsourcer.deliverables.schemas import MilestoneStatusName, ReviewOut, SubmissionOut
+from outsourcer.core.api_types import Strict
+from outsourcer.deliverables.schemas import Link, MilestoneStatusName, ReviewOut, SubmissionOut
 from outsourcer.engagements.schemas import (
     BriefVersionOut,
     CommunicationOut,
@@ -23,6 +25,15 @@ from outsourcer.engagements.schemas import (
     RateOut,
     TimeEntryOut,
 )
+
+
+class PortalSubmissionIn(Strict):
+    """Work a contractor submits: always dated today in the workspace, so it carries no date (an unknown
+    field such as `submitted_on` is refused)."""
+
+    text: Annotated[str, Field(max_length=2_000_000)] = Field("", description="the delivered text (or code)")
+    links: list[Link] = Field(default=[], max_length=20)
+    note: Annotated[str, Field(max_length=5000)] = Field("", description="a word for the reviewer")
 
 
 class PortalEngagementOut(Schema):

@@ -281,5 +281,5 @@ def milestone_submissions(*, milestone: Milestone) -> QuerySet[Submission]:
         Submission.objects.filter(milestone=milestone)
         .select_related("submitted_by")
         .prefetch_related(Prefetch("files", queryset=SubmissionFile.objects.order_by("name", "pk")))
-        .order_by("-submitted_on", "-pk")
+        .order_by("-pk")  # the last recorded first, whatever date it states
     )

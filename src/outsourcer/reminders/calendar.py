@@ -25,7 +25,8 @@ def _event(*, uid: str, on: dt.date, summary: str, description: str, url: str, c
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
     event.add("dtstart", on)
-    event.add("dtend", on + dt.timedelta(days=1))
+    if on < dt.date.max:  # an all-day event without an end lasts its one day (RFC 5545), so the last date needs none
+        event.add("dtend", on + dt.timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description)
     event.add("url", url)

@@ -13,11 +13,11 @@ from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 
 from outsourcer.accounts.models import Workspace
+from outsourcer.core.text import email_subject, one_line
 from outsourcer.deliverables.models import Milestone
 from outsourcer.reminders.links import milestone_link, page_link, settings_link
 from outsourcer.reminders.selectors import Silence, TimeWaiting
 
-SUBJECT_MAX = 300
 BODY_MAX = 20000
 
 
@@ -34,8 +34,12 @@ def _when(due_on: dt.date, today: dt.date) -> str:
     return f"in {days} days, on {day(due_on)}"
 
 
+def _prefix(workspace: Workspace) -> str:
+    return f"[{one_line(workspace.name)}] "
+
+
 def _subject(workspace: Workspace, text: str) -> str:
-    return f"[{workspace.name}] {' '.join(text.split())}"[:SUBJECT_MAX]
+    return email_subject(_prefix(workspace) + text)
 
 
 def _body(template: str, context: dict[str, Any]) -> str:
@@ -107,7 +111,7 @@ def silence(found: Silence, *, workspace: Workspace) -> tuple[str, str]:
 def digest(workspace: Workspace, *, on: dt.date, items: list[tuple[str, str]]) -> tuple[str, str]:
     """One email that carries every reminder kept for the daily digest: (subject line, body) each."""
     count = len(items)
-    prefix = f"[{workspace.name}] "
+    prefix = _prefix(workspace)
     rows = [{"title": subject.removeprefix(prefix), "body": body.strip()} for subject, body in items]
     context = {"workspace": workspace, "on": day(on), "items": rows}
     subject = f"Your reminders for {day(on)}: {count} item{'s' if count != 1 else ''}"

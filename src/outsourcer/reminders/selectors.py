@@ -18,7 +18,7 @@ from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.accounts.models import Membership, Role, User, Workspace
 from outsourcer.deliverables.models import OPEN_STATUSES, Milestone
 from outsourcer.engagements.models import RUNNING, CustomerCommitment, Engagement
-from outsourcer.engagements.selectors import portal_engagements, time_waiting_for_approval
+from outsourcer.engagements.selectors import portal_engagements, silent_since, time_waiting_for_approval
 from outsourcer.reminders.models import CalendarFeed, Delivery, ReminderPreference, ReminderSent
 
 DUE_SOON_DAYS = 3  # a milestone due within this many days (today included) is "coming up"
@@ -103,18 +103,21 @@ class Silence:
 
 
 def silent_engagements(*, workspace: Workspace, today: dt.date) -> list[Silence]:
-    """Running engagements with no check-in for more than the workspace's `silence_days`."""
+    """Running engagements with no check-in for more than the workspace's `silence_days`, counted as the
+    health check's `manage/silence` counts (`silent_since`): one with neither a check-in nor a start date
+    is not judged."""
     limit = int(workspace.policy_value("silence_days"))
-    zone = zone_of(workspace)
     rows = (
         Engagement.objects.filter(workspace=workspace, status__in=RUNNING)
         .select_related("contractor")
-        .annotate(last_check_in=Max("check_ins__on"))
+        .annotate(last_check_in=Max("check_ins__on", filter=Q(check_ins__on__lte=today)))
         .order_by("title", "pk")
     )
     found = []
     for engagement in rows:
-        since = engagement.last_check_in or engagement.start_on or engagement.created_at.astimezone(zone).date()
+        since = silent_since(last_check_in=engagement.last_check_in, start_on=engagement.start_on)
+        if since is None:
+            continue
         days = (today - since).days
         if days > limit:
             found.append(Silence(engagement=engagement, since=since, days=days))

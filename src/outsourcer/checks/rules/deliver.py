@@ -17,7 +17,7 @@ from outsourcer.checks.rules.manage import milestone_subject, plural
 from outsourcer.checks.rules.vet import date_text
 from outsourcer.deliverables.models import OPEN_STATUSES, Milestone
 from outsourcer.deliverables.originality import LSH_THRESHOLD
-from outsourcer.engagements.models import CustomerCommitment, Engagement
+from outsourcer.engagements.models import CustomerCommitment, Engagement, Status
 
 
 def _who(ctx: CheckContext, engagement: Engagement) -> str:
@@ -29,14 +29,23 @@ def _where(ctx: CheckContext, milestone: Milestone) -> str:
     return f"{milestone.title} ({_who(ctx, ctx.engagement_by_pk[milestone.engagement_id])})"
 
 
+# Work that is over: its milestones are history, neither late nor a risk any more.
+ENDED = frozenset({Status.COMPLETED, Status.TERMINATED})
+
+
+def _live(ctx: CheckContext, milestone: Milestone) -> bool:
+    """A milestone whose engagement has not ended: a draft being prepared, or work active or paused."""
+    return ctx.engagement_by_pk[milestone.engagement_id].status not in ENDED
+
+
 def is_overdue(milestone: Milestone, today: dt.date) -> bool:
     """Not submitted yet (or sent back and not submitted again) and past its due date."""
     return milestone.status in OPEN_STATUSES and milestone.due_on < today
 
 
 def minus_working_days(day: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday to Friday) before `day`."""
-    while days > 0:
+    """The date `days` working days (Monday to Friday) before `day`; never before the calendar's first day."""
+    while days > 0 and day > dt.date.min:
         day -= dt.timedelta(days=1)
         if day.weekday() < 5:
             days -= 1
@@ -49,7 +58,9 @@ def minus_working_days(day: dt.date, days: int) -> dt.date:
     title="A milestone is late",
     checks=(
         "A milestone that has not been submitted (planned, in progress, or sent back for a revision that has not "
-        "come back) is past its due date."
+        "come back) is past its due date, in an engagement that has not ended: active, paused, or a draft (whose "
+        "date passed before the work began). Milestones of completed or terminated engagements, and cancelled "
+        "milestones, are not judged."
     ),
     why=(
         "A missed date that nobody mentions is the start of a slipping project: the later you ask, the fewer "
@@ -63,14 +74,15 @@ def minus_working_days(day: dt.date, days: int) -> dt.date:
 )
 def overdue(ctx: CheckContext) -> Iterator[Hit]:
     for milestone in ctx.milestones:
-        if not is_overdue(milestone, ctx.as_of):
+        if not is_overdue(milestone, ctx.as_of) or not _live(ctx, milestone):
             continue
         days = (ctx.as_of - milestone.due_on).days
-        what = (
-            "the revision asked for has not been submitted"
-            if milestone.status == Milestone.Status.REVISION_REQUESTED
-            else "it has not been submitted"
-        )
+        if ctx.engagement_by_pk[milestone.engagement_id].status == Status.DRAFT:
+            what = "the engagement is still a draft: the date passed before the work began"
+        elif milestone.status == Milestone.Status.REVISION_REQUESTED:
+            what = "the revision asked for has not been submitted"
+        else:
+            what = "it has not been submitted"
         yield Hit(
             subject=milestone_subject(ctx, milestone),
             message=(
@@ -132,7 +144,8 @@ def unreviewed_to_customer(ctx: CheckContext) -> Iterator[Hit]:
     checks=(
         "A milestone (not accepted or cancelled) of an engagement linked to an open customer commitment is due "
         "later than the promised date minus the commitment's buffer_days working days (Monday to Friday), or is "
-        "overdue."
+        "overdue. The engagement has not ended: active, paused, or a draft (a plan that breaks the promise is "
+        "best caught before it starts); milestones of completed or terminated engagements are not judged."
     ),
     why=(
         "You promised your customer a date, and your own review needs time between the contractor's delivery and "
@@ -148,7 +161,7 @@ def unreviewed_to_customer(ctx: CheckContext) -> Iterator[Hit]:
 def commitment_at_risk(ctx: CheckContext) -> Iterator[Hit]:
     done = {Milestone.Status.ACCEPTED, Milestone.Status.CANCELLED}
     for milestone in ctx.milestones:
-        if milestone.status in done:
+        if milestone.status in done or not _live(ctx, milestone):
             continue
         engagement = ctx.engagement_by_pk[milestone.engagement_id]
         commitment: CustomerCommitment | None = ctx.commitments.get(engagement.customer_commitment_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from outsourcer.checks.registry import (
     CHECK_IN_WINDOW_DAYS,
@@ -23,6 +24,7 @@ from outsourcer.checks.registry import (
 from outsourcer.checks.rules.vet import and_list, contractor_subject, date_text, engagement_subject
 from outsourcer.deliverables.models import Milestone, Review
 from outsourcer.engagements.models import Engagement, RateModel, Status
+from outsourcer.engagements.selectors import silent_since
 
 
 def hours(value: Decimal | float | int) -> str:
@@ -76,8 +78,8 @@ def silence(ctx: CheckContext) -> Iterator[Hit]:
     limit = int(ctx.policy["silence_days"])
     for engagement in ctx.running_engagements:
         stats = ctx.check_ins.get(engagement.pk)
-        last = stats.last if stats else None
-        since = last or engagement.start_on
+        last = stats.last if stats else None  # the latest up to the check's date
+        since = silent_since(last_check_in=last, start_on=engagement.start_on)
         if since is None or (ctx.as_of - since).days <= limit:
             continue
         days = (ctx.as_of - since).days
@@ -161,9 +163,9 @@ DECISION_WORDS = {
     severity="info",
     title="Feedback not given",
     checks=(
-        "The latest review of a milestone requested a revision or rejected the work without any feedback; or a "
-        "completed engagement has no rating; or a contractor with completed engagements has never been shown a "
-        "rating (none of their ratings is shared with them)."
+        "A review of a milestone (any of its reviews, not only the latest) requested a revision or rejected the "
+        "work without any feedback; or a completed engagement has no rating; or a contractor with completed "
+        "engagements has never been shown a rating (none of their ratings is shared with them)."
     ),
     why=(
         "Work sent back without a word of why comes back wrong again, and a contractor who never hears how they "
@@ -177,18 +179,29 @@ DECISION_WORDS = {
 )
 def no_feedback(ctx: CheckContext) -> Iterator[Hit]:
     for milestone in ctx.milestones:
-        review = ctx.latest_reviews.get(milestone.pk)
-        if review is None or review.decision not in DECISION_WORDS or review.feedback_chars:
+        silent = ctx.reviews_without_feedback.get(milestone.pk)
+        if not silent:
             continue
+        review = silent[-1]  # the latest of them speaks for the milestone; the others are counted
         engagement = ctx.engagement_by_pk[milestone.engagement_id]
         by = f" ({review.reviewer})" if review.reviewer else ""
+        earlier = len(silent) - 1
+        more = f"; {plural(earlier, 'earlier review')} did the same" if earlier else ""
+        facts: dict[str, Any] = {
+            "decision": review.decision,
+            "reviewed_on": review.reviewed_on.isoformat(),
+            "feedback": "",
+        }
+        if earlier:
+            facts["reviews_without_feedback"] = len(silent)
         yield Hit(
             subject=milestone_subject(ctx, milestone),
             message=(
                 f"The review of {milestone.title} ({_who(ctx, engagement)}) on {date_text(review.reviewed_on)}{by} "
-                f"{DECISION_WORDS[review.decision]} without any feedback, so the contractor cannot tell what to change."
+                f"{DECISION_WORDS[review.decision]} without any feedback{more}, so the contractor cannot tell what "
+                "to change."
             ),
-            facts={"decision": review.decision, "reviewed_on": review.reviewed_on.isoformat(), "feedback": ""},
+            facts=facts,
         )
     completed: dict[int, list[Engagement]] = {}
     rated: dict[int, list[RatingStats]] = {}  # each contractor's ratings, over all their engagements

@@ -100,6 +100,9 @@ def brief_send(*, actor: Actor, engagement: Engagement, note: str = "") -> Brief
     if brief is None or not any(content.values()):
         raise ValidationError({"brief": ["Write the brief before sending it."]})
     with transaction.atomic():
+        # Two sends at once: the second waits here, then numbers its version after the first one's.
+        brief = Brief.objects.select_for_update().get(pk=brief.pk)
+        content = brief_content(brief)
         latest = brief_latest_version(brief)
         if latest is not None and latest.content == content:
             raise ValidationError({"brief": [f"Version {latest.number} was sent already and nothing changed since."]})

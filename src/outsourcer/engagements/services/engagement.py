@@ -15,6 +15,7 @@ from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.contractors.models import Contractor, Stage
 from outsourcer.core.actor import Actor
 from outsourcer.core.signals import workspace_data_changed
+from outsourcer.core.text import has_control_characters, one_line
 from outsourcer.engagements.models import TRANSITIONS, Engagement, Kind, RateModel, Rating, Status
 from outsourcer.planning.models import Task
 
@@ -41,6 +42,16 @@ def engagement_new_ref(*, workspace: Workspace) -> str:
             return ref
 
 
+def _tidy(data: dict[str, Any]) -> dict[str, Any]:
+    """A title is one line: newlines and tabs become spaces; other control characters are refused."""
+    title = data.get("title")
+    if isinstance(title, str):
+        if has_control_characters(title):
+            raise ValidationError({"title": ["A title cannot hold control characters; use plain text on one line."]})
+        data["title"] = one_line(title)
+    return data
+
+
 def _clean(engagement: Engagement) -> None:
     engagement.full_clean(exclude=["workspace", "contractor"], validate_unique=False, validate_constraints=False)
     errors: dict[str, list[str]] = {}
@@ -58,7 +69,7 @@ def _clean(engagement: Engagement) -> None:
 def engagement_create(
     *, actor: Actor, contractor: Contractor, data: dict[str, Any], tasks: list[Task] | None = None
 ) -> Engagement:
-    data = dict(data)
+    data = _tidy(dict(data))
     commitment = data.pop("customer_commitment", None)
     if commitment is not None and commitment.workspace_id != contractor.workspace_id:
         raise ValidationError({"customer_commitment": ["The commitment must belong to the same workspace."]})
@@ -91,7 +102,7 @@ def engagement_update(
     *, actor: Actor, engagement: Engagement, data: dict[str, Any], tasks: list[Task] | None = None
 ) -> Engagement:
     """Edit an engagement's terms (not its status: that has its own path). `tasks=None` leaves links alone."""
-    data = dict(data)
+    data = _tidy(dict(data))
     commitment = data.pop("customer_commitment", engagement.customer_commitment)
     unknown = set(data) - ENGAGEMENT_FIELDS
     if unknown:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.core.actor import Actor
 from outsourcer.core.signals import workspace_data_changed
-from outsourcer.engagements.models import CheckIn, Engagement, Status, TimeEntry
+from outsourcer.core.timezones import today_in
+from outsourcer.engagements.models import RUNNING, CheckIn, Engagement, TimeEntry
 
 CHECK_IN_FIELDS = frozenset({"on", "kind", "initiated_by", "notes"})
 TIME_ENTRY_FIELDS = frozenset({"worked_on", "hours", "description"})
@@ -78,19 +79,55 @@ def _refuse_locked(entry: TimeEntry) -> None:
         raise ValidationError({"status": ["This time entry was approved and is locked."]})
 
 
+def _refuse_not_running(engagement: Engagement) -> None:
+    if engagement.status not in RUNNING:
+        raise ValidationError({"engagement": ["Time can only be logged on an engagement in progress."]})
+
+
+def _refuse_bad_day(entry: TimeEntry, engagement: Engagement) -> None:
+    """Hours belong to a day the engagement ran that has come: not before its start, not after its end,
+    not after today where the workspace is."""
+    day = entry.worked_on
+    if engagement.start_on and day < engagement.start_on:
+        message = f"The engagement starts on {engagement.start_on}."
+    elif engagement.end_on and day > engagement.end_on:
+        message = f"The engagement ends on {engagement.end_on}."
+    elif day > (today := today_in(engagement.workspace.time_zone)):
+        message = f"Hours can be logged for today ({today}) or an earlier day, not for a day to come."
+    else:
+        return
+    raise ValidationError({"worked_on": [message]})
+
+
+def _locked_row(entry: TimeEntry) -> TimeEntry:
+    """The entry as stored, locked until the transaction ends: what another request changed meanwhile
+    (an approval, say) is seen here, never overwritten with what `entry` held when it was loaded."""
+    locked = TimeEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        raise ValidationError({"status": ["This time entry was deleted meanwhile."]})
+    locked.workspace = entry.workspace
+    locked.engagement = entry.engagement
+    return locked
+
+
+def _save(entry: TimeEntry, locked: TimeEntry, changes: dict[str, Any]) -> None:
+    """Store only the changed fields of the locked row, and show the caller's object what was stored."""
+    locked.save(update_fields=[*changes, "updated_at"])
+    for field in TimeEntry._meta.concrete_fields:
+        setattr(entry, field.attname, getattr(locked, field.attname))
+
+
 def time_entry_add(*, actor: Actor, engagement: Engagement, data: dict[str, Any], submit: bool = False) -> TimeEntry:
     """Log hours on an engagement in progress; `submit` sends them for approval at once."""
     _refuse_unknown(data, TIME_ENTRY_FIELDS)
-    if engagement.status not in (Status.ACTIVE, Status.PAUSED):
-        raise ValidationError({"engagement": ["Time can only be logged on an engagement in progress."]})
+    _refuse_not_running(engagement)
     with transaction.atomic():
         entry = TimeEntry(workspace=engagement.workspace, engagement=engagement, created_by=_user(actor), **data)
         if submit:
             entry.status = TimeEntry.Status.SUBMITTED
             entry.submitted_at = timezone.now()
         _clean(entry)
-        if engagement.start_on and entry.worked_on < engagement.start_on:
-            raise ValidationError({"worked_on": [f"The engagement starts on {engagement.start_on}."]})
+        _refuse_bad_day(entry, engagement)
         entry.save()
         audit_record(
             actor=actor, action="time_entry.create", obj=entry, workspace=engagement.workspace,
@@ -105,12 +142,16 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict[str, Any]) -
     _refuse_unknown(data, TIME_ENTRY_FIELDS)
     _refuse_locked(entry)
     with transaction.atomic():
-        changes = apply_changes(entry, data)
+        locked = _locked_row(entry)
+        _refuse_locked(locked)
+        changes = apply_changes(locked, data)
         if changes:
-            if entry.status == TimeEntry.Status.REJECTED:
-                changes.update(apply_changes(entry, {"status": TimeEntry.Status.DRAFT, "rejection_reason": ""}))
-            _clean(entry)
-            entry.save()
+            _refuse_not_running(locked.engagement)
+            if locked.status == TimeEntry.Status.REJECTED:
+                changes.update(apply_changes(locked, {"status": TimeEntry.Status.DRAFT, "rejection_reason": ""}))
+            _clean(locked)
+            _refuse_bad_day(locked, locked.engagement)
+            _save(entry, locked, changes)
             audit_record(actor=actor, action="time_entry.update", obj=entry, workspace=entry.workspace, changes=changes)
             workspace_data_changed.send(sender=TimeEntry, workspace=entry.workspace)
     return entry
@@ -119,19 +160,30 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict[str, Any]) -
 def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
     _refuse_locked(entry)
     with transaction.atomic():
-        audit_record(actor=actor, action="time_entry.delete", obj=entry, workspace=entry.workspace)
-        entry.delete()
+        locked = _locked_row(entry)
+        _refuse_locked(locked)
+        audit_record(actor=actor, action="time_entry.delete", obj=locked, workspace=entry.workspace)
+        locked.delete()
         workspace_data_changed.send(sender=TimeEntry, workspace=entry.workspace)
 
 
-def time_entry_submit(*, actor: Actor, entry: TimeEntry) -> TimeEntry:
+def _refuse_unsubmittable(entry: TimeEntry) -> None:
     if entry.status not in (TimeEntry.Status.DRAFT, TimeEntry.Status.REJECTED):
         raise ValidationError({"status": [f"A {entry.get_status_display().lower()} entry cannot be submitted."]})
+
+
+def time_entry_submit(*, actor: Actor, entry: TimeEntry) -> TimeEntry:
+    """Send a draft or rejected entry for approval, on an engagement in progress and for a day it ran."""
+    _refuse_unsubmittable(entry)
     with transaction.atomic():
+        locked = _locked_row(entry)
+        _refuse_unsubmittable(locked)
+        _refuse_not_running(locked.engagement)
+        _refuse_bad_day(locked, locked.engagement)
         changes = apply_changes(
-            entry, {"status": TimeEntry.Status.SUBMITTED, "submitted_at": timezone.now(), "rejection_reason": ""}
+            locked, {"status": TimeEntry.Status.SUBMITTED, "submitted_at": timezone.now(), "rejection_reason": ""}
         )
-        entry.save()
+        _save(entry, locked, changes)
         audit_record(actor=actor, action="time_entry.submit", obj=entry, workspace=entry.workspace, changes=changes)
         workspace_data_changed.send(sender=TimeEntry, workspace=entry.workspace)
     return entry
@@ -144,12 +196,12 @@ def time_entry_decide(*, actor: Actor, entry: TimeEntry, approve: bool, reason: 
     if not approve and not reason.strip():
         raise ValidationError({"reason": ["Say why the hours are rejected; the contractor sees it."]})
     with transaction.atomic():
-        # Two approvers at once: the second finds the entry decided already.
-        locked = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        # Two approvers at once, or an edit meanwhile: the decision is taken on the row as stored.
+        locked = _locked_row(entry)
         if locked.status != TimeEntry.Status.SUBMITTED:
             raise ValidationError({"status": ["Someone decided on these hours already."]})
         changes = apply_changes(
-            entry,
+            locked,
             {
                 "status": TimeEntry.Status.APPROVED if approve else TimeEntry.Status.REJECTED,
                 "decided_at": timezone.now(),
@@ -157,7 +209,7 @@ def time_entry_decide(*, actor: Actor, entry: TimeEntry, approve: bool, reason: 
                 "rejection_reason": "" if approve else reason.strip()[:2000],
             },
         )
-        entry.save()
+        _save(entry, locked, changes)
         audit_record(
             actor=actor, action="time_entry.approve" if approve else "time_entry.reject", obj=entry,
             workspace=entry.workspace, changes=changes,

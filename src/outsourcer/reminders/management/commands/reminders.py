@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,6 +21,7 @@ from outsourcer.accounts.selectors import WorkspaceLookupError
 from outsourcer.reminders.services import SendResult, digests_send_all, reminders_send_all
 
 AS_OF_RANGE_DAYS = 3660
+EVERY_MAX = 7 * 24 * 60  # a week of minutes: anything longer is a typo, and a far larger one overflows the sleep
 
 
 class Command(BaseCommand):
@@ -31,7 +32,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
-        parser.add_argument("--every", type=int, default=60, help="minutes between rounds without --once (60)")
+        parser.add_argument(
+            "--every",
+            type=_minutes,
+            default=60,
+            help=f"minutes between rounds without --once, 1 to {EVERY_MAX} (a week); default 60",
+        )
         parser.add_argument(
             "--as-of", help="act as if today were this day, YYYY-MM-DD (digests then go out whatever the hour)"
         )
@@ -47,7 +53,7 @@ class Command(BaseCommand):
                 workspaces = [door_for_operator(name=options["workspace"]).workspace]
             except WorkspaceLookupError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
-        every = max(1, options["every"])
+        every = options["every"]
         while True:
             self._round(as_of=as_of, workspaces=workspaces, dry_run=options["dry_run"], digest=not options["no_digest"])
             if options["once"] or options["dry_run"]:
@@ -83,6 +89,17 @@ class Command(BaseCommand):
                 table.add_row(*line)
             console.print(table)
         self.stdout.write(console.export_text().rstrip("\n"))
+
+
+def _minutes(text: str) -> int:
+    """`--every`: whole minutes from 1 to EVERY_MAX; argparse turns a refusal into exit status 2."""
+    try:
+        minutes = int(text)
+    except ValueError:
+        minutes = 0
+    if not 1 <= minutes <= EVERY_MAX:
+        raise ArgumentTypeError(f"give whole minutes from 1 to {EVERY_MAX} (a week), not {text!r}")
+    return minutes
 
 
 def _parse_day(text: str) -> dt.date:
