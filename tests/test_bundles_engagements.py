@@ -185,8 +185,9 @@ def test_empty_parts_are_not_stored_and_not_exported(db):
 def test_the_export_writes_the_latest_submission_and_answers_that_still_fit_the_brief(db):
     ws = bundle_import_new(actor=ACTOR, document=work_bundle(), name="L", owner=None).workspace
     milestone = Milestone.objects.get(workspace=ws, ref="m-home")
-    Submission.objects.create(workspace=ws, milestone=milestone, submitted_on=dt.date(2026, 11, 19), text="Revised.")
+    # The latest is the last recorded (a contractor cannot pick a date that hides their newest work).
     Submission.objects.create(workspace=ws, milestone=milestone, submitted_on=dt.date(2026, 11, 17), text="Older.")
+    Submission.objects.create(workspace=ws, milestone=milestone, submitted_on=dt.date(2026, 11, 19), text="Revised.")
     brief = Brief.objects.get(workspace=ws)
     brief.acceptance_criteria = [*brief.acceptance_criteria, "Names the opening hours"]  # changed after the reviews
     brief.save()

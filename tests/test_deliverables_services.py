@@ -227,6 +227,14 @@ def test_the_moves_a_person_may_make(start, wanted):
     assert milestone.status == wanted
 
 
+def test_a_cancelled_milestone_of_an_ended_engagement_stays_cancelled():
+    milestone = MilestoneFactory(engagement=EngagementFactory(status="completed"), status="cancelled")
+    with pytest.raises(ValidationError, match="cannot be reopened"):
+        milestone_update(actor=ACTOR, milestone=milestone, data={"status": "planned"})
+    milestone.refresh_from_db()
+    assert milestone.status == "cancelled"
+
+
 def test_a_new_milestone_starts_planned_or_in_progress():
     engagement = EngagementFactory()
     with pytest.raises(ValidationError, match="not set by hand"):

@@ -17,6 +17,8 @@ from outsourcer.deliverables.models import Milestone, OriginalityMatch
 from outsourcer.engagements.briefs import brief_completeness
 from outsourcer.engagements.models import CheckIn, CustomerCommitment, Engagement, Status, TimeEntry
 from outsourcer.engagements.services import brief_content
+from outsourcer.payments.models import Invoice
+from outsourcer.payments.models import Status as InvoiceStatus
 
 TODAY = dt.date(2026, 12, 1)  # the date the demo's story is told as of
 BIN = Path(sys.executable).parent / "outsourcer"
@@ -38,6 +40,27 @@ PLANTED = {
     ("deliver/commitment-at-risk", "mr-final"),
     ("deliver/originality", "sn-december-newsletter"),
 }
+# The money and tax mistakes: a preferred agency's overdue invoice, a retainer paid late, terms never
+# agreed, a retainer with no budget, an hourly engagement near its budget and a paused one past it, an
+# illustrator paid by PayPal with no W-9, a photographer over the 2026 1099-NEC threshold by ACH, and a
+# deposit to a contractor whose TIN check failed, with nothing withheld.
+MONEY_PLANTED = {
+    ("money/late-payment", "vd-2026-031"),
+    ("money/good-worker-waiting", "vistula-digital"),
+    ("money/paid-late", "id-2026-10"),
+    ("money/no-payment-terms", "pitch-decks"),
+    ("money/no-budget", "social-and-newsletter"),
+    ("money/over-budget", "it-updates"),
+    ("money/over-budget", "payroll-support"),
+    ("comply/missing-tax-form", "lena-fox"),
+    ("comply/1099-due", "noah-brooks"),
+    ("comply/backup-withholding", "jordan-blake"),
+}
+MONEY_RULES = ("money/", "comply/missing-tax-form", "comply/1099-due", "comply/backup-withholding")
+
+
+def is_money(rule: str) -> bool:
+    return rule.startswith(MONEY_RULES)
 
 
 def test_the_demo_holds_work_in_every_state(db):
@@ -51,6 +74,18 @@ def test_the_demo_holds_work_in_every_state(db):
     for engagement in Engagement.objects.filter(workspace=ws, status__in=("active", "paused")):
         assert engagement.brief and engagement.communication, engagement.ref
         assert CheckIn.objects.filter(engagement=engagement).exists(), engagement.ref
+    # A year of invoices, in every status and four currencies, paid every way the 1099 rules tell apart.
+    invoices = Invoice.objects.filter(workspace=ws)
+    assert set(invoices.values_list("status", flat=True)) == set(InvoiceStatus)
+    assert set(invoices.values_list("currency", flat=True)) == {"USD", "EUR", "GBP", "INR"}
+    assert {"ach", "wire", "check", "card", "paypal"} <= set(invoices.values_list("channel", flat=True))
+    paid = sorted(invoices.filter(status="paid").values_list("paid_on", flat=True))
+    assert (paid[0], paid[-1]) == (dt.date(2026, 1, 8), dt.date(2026, 11, 24))
+    assert min(invoices.values_list("issued_on", flat=True)) == dt.date(2025, 12, 15)
+    # Hourly work is billed by the hour: each invoice of Hannah's case studies bills that month's approved time.
+    billed = TimeEntry.objects.filter(workspace=ws, billed__isnull=False)
+    assert set(billed.values_list("status", flat=True)) == {"approved"}
+    assert set(billed.values_list("engagement__ref", flat=True)) == {"case-study-writing", "payroll-support"}
 
 
 def test_the_demo_plants_each_stage_mistake_and_leaves_one_engagement_clean(db):
@@ -58,6 +93,7 @@ def test_the_demo_plants_each_stage_mistake_and_leaves_one_engagement_clean(db):
     found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open}
     later = {(rule, ref) for rule, ref in found if rule.split("/")[0] in ("brief", "manage", "deliver")}
     assert later == PLANTED
+    assert {(rule, ref) for rule, ref in found if is_money(rule)} == MONEY_PLANTED
     # Case-study writing is done right: a brief with full marks, a plan, regular check-ins, time under
     # its cap, reviewed work and a shared rating. Nothing is found on it or its milestones.
     clean = Engagement.objects.get(workspace=ws, ref="case-study-writing")
@@ -99,10 +135,8 @@ def test_the_demo_command_shows_the_originality_finding_with_the_database_queue(
     assert "deliver/originality" in rules and "manage/silence" in rules
 
 
-def test_a_bundle_of_the_clean_engagement_alone_raises_nothing_of_these_stages(db, django_capture_on_commit_callbacks):
-    """The same data as a bundle of its own: the planted bundle finds each mistake, the clean one none."""
-    from outsourcer.bundles.services import bundle_import_new
-
+def clean_copy() -> dict:
+    """The demo cut down to its well-run engagement, its contractor and its invoices."""
     doc = demo_document()
     doc["workspace"]["name"] = "Clean copy"
     doc["engagements"] = [e for e in doc["engagements"] if e["ref"] == "case-study-writing"]
@@ -110,6 +144,15 @@ def test_a_bundle_of_the_clean_engagement_alone_raises_nothing_of_these_stages(d
     doc["contractors"] = [c for c in doc["contractors"] if c["ref"] in keep]
     commitments = {e.get("customer_commitment_ref") for e in doc["engagements"]}
     doc["customer_commitments"] = [c for c in doc.get("customer_commitments", []) if c["ref"] in commitments]
+    doc["invoices"] = [i for i in doc["invoices"] if i["engagement_ref"] == "case-study-writing"]
+    return doc
+
+
+def test_a_bundle_of_the_clean_engagement_alone_raises_nothing_of_these_stages(db, django_capture_on_commit_callbacks):
+    """The same data as a bundle of its own: the planted bundle finds each mistake, the clean one none."""
+    from outsourcer.bundles.services import bundle_import_new
+
+    doc = clean_copy()
     with django_capture_on_commit_callbacks(execute=True):
         ws = bundle_import_new(actor=Actor.cli(), document=doc, name="Clean copy", owner=None).workspace
     found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open}
@@ -120,3 +163,30 @@ def test_a_bundle_of_the_clean_engagement_alone_raises_nothing_of_these_stages(d
         planted = bundle_import_new(actor=Actor.cli(), document=demo_document(), name="Planted", owner=None).workspace
     found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=planted, as_of=TODAY).open}
     assert {(rule, ref) for rule, ref in found if rule.split("/")[0] in ("brief", "manage", "deliver")} == PLANTED
+
+
+def test_a_bundle_of_the_clean_engagement_alone_raises_no_money_or_tax_finding(db):
+    """Hannah's case studies, billed by the hour and paid within her terms, under budget, with her W-8BEN on
+    file: no money or tax finding. The whole demo finds each planted one, with its numbers."""
+    from outsourcer.bundles.services import bundle_import_new
+
+    doc = clean_copy()
+    assert len(doc["invoices"]) == 7  # May to November
+    ws = bundle_import_new(actor=Actor.cli(), document=doc, name="Clean copy", owner=None).workspace
+    found = check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open
+    assert not [(f.rule, f.subject_ref) for f in found if is_money(f.rule)]
+    assert Invoice.objects.filter(workspace=ws, status="paid").count() == 6
+
+    planted = bundle_import_new(actor=Actor.cli(), document=demo_document(), name="Planted", owner=None).workspace
+    found = {(f.rule, f.subject_ref): f for f in check_run(actor=Actor.cli(), workspace=planted, as_of=TODAY).open}
+    assert {key for key in found if is_money(key[0])} == MONEY_PLANTED
+    assert found[("money/over-budget", "it-updates")].severity == "error"
+    assert found[("money/over-budget", "payroll-support")].severity == "warning"
+    assert "(88%), past the 75% alert" in found[("money/over-budget", "payroll-support")].message
+    assert (
+        "In the last 90 days you paid 8 of 9 invoices on time (89%)."
+        in found[("money/paid-late", "id-2026-10")].message
+    )
+    # The card payment for studio hire does not count toward Noah's 1099-NEC, nor Lena's PayPal payments toward hers.
+    assert "was paid $4,000.00 in 2026" in found[("comply/1099-due", "noah-brooks")].message
+    assert ("comply/1099-due", "lena-fox") not in found

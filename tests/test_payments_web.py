@@ -82,10 +82,15 @@ def _pdf(name: str = "march.pdf") -> SimpleUploadedFile:
 def test_record_an_invoice_with_its_file_and_the_hours_it_bills(owner, personas, engagement, today):
     billable = TimeEntryFactory(engagement=engagement, status="approved", hours=Decimal(2), description="Ledger")
     TimeEntryFactory(engagement=engagement, status="submitted", description="Still waiting")
+    elsewhere = EngagementFactory(contractor=engagement.contractor, status="active", rate_model="hourly")
+    TimeEntryFactory(engagement=elsewhere, status="approved", description="Payroll run")
+    everything = words(owner.get(url("invoice_new", personas)))
+    assert "Ledger" in everything and "Payroll run" in everything  # grouped by engagement until one is chosen
     page = owner.get(url("invoice_new", personas) + f"?engagement={engagement.uuid}")
     assert page.status_code == 200
     text = words(page)
-    assert "Ledger" in text and "Still waiting" not in text  # only approved, unbilled hours are offered
+    assert "Ledger" in text and "Still waiting" not in text  # only approved, unbilled hours are offered...
+    assert "Payroll run" not in text  # ...of the chosen engagement
     response = owner.post(
         url("invoice_new", personas),
         {
@@ -215,7 +220,7 @@ def test_a_viewer_reads_but_cannot_post(personas, engagement):
     invoice = _invoice(engagement, number="V-1")
     viewer = login_client(personas.viewer)
     page = viewer.get(url("invoice", personas, invoice=invoice.uuid))
-    assert page.status_code == 200 and "V-1" in words(page) and "Approve" not in words(page)
+    assert page.status_code == 200 and "V-1" in words(page) and 'name="status"' not in page.content.decode()
     assert viewer.post(url("invoice_status", personas, invoice=invoice.uuid), {"status": "approved"}).status_code == 403
     assert viewer.post(url("invoice_new", personas), {"engagement": str(engagement.uuid)}).status_code == 403
     form = viewer.get(url("invoice_new", personas))
@@ -289,12 +294,12 @@ def test_payables_overdue_first_with_the_on_time_rate_and_this_weeks_csv(owner, 
 
 
 def test_the_csv_never_hands_a_spreadsheet_a_formula(owner, personas, today):
-    contractor = ContractorFactory(workspace=personas.workspace, name="=HYPERLINK(\"http://x\")")
+    contractor = ContractorFactory(workspace=personas.workspace, name='=HYPERLINK("http://x")')
     engagement = EngagementFactory(contractor=contractor, title="@SUM(A1)", status="active")
     invoice = _invoice(engagement, number="-2+3", received_on=today - dt.timedelta(days=40))
     invoice_set_status(actor=ACTOR, invoice=invoice, status="approved")
     rows = list(csv.reader(io.StringIO(owner.get(url("payables_csv", personas)).content.decode())))
-    assert rows[1][1:4] == ["'-2+3", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert rows[1][1:4] == ["'-2+3", '\'=HYPERLINK("http://x")', "'@SUM(A1)"]
     assert [csv_cell(v) for v in ("+1", "\tx", "plain", 5, None)] == ["'+1", "'\tx", "plain", "5", ""]
 
 
@@ -326,7 +331,8 @@ def test_budgets_spend_forecast_and_every_running_engagement_against_its_cap(own
     assert "5,000.00 JPY paid" in text and "Add an FX rate in settings" in text
     assert "Retainer, a month 550.00 USD" in text  # 500 EUR at 1.10
     assert "Next 3 months: 1,650.00 USD" in text
-    assert "Over the cap by" in text or "Over budget" in text  # Bookkeeping: 900 + 5000 JPY unconvertible...
+    assert "90% used; 100.00 USD left. Past the 80% alert." in text  # the yen are not counted...
+    assert "1 invoice in another currency not counted" in text  # ...and said so
     assert "85% used; 150.00 EUR left. Past the 80% alert." in text and "Near the cap" in text
     assert '<svg class="bar-chart"' in page.content.decode()
     bad = owner.get(url("budgets", personas) + "?year=1999")
@@ -348,7 +354,9 @@ def test_an_engagement_budget_burns_against_its_cap(owner, personas, engagement,
     assert "999.00 USD received or disputed: not committed yet" in text
     assert '<svg class="burn-chart"' in page.content.decode() and "Cap 1,000 USD" in text
     assert "WAIT" in text and 'aria-current="page">Budget' in page.content.decode()
-    overview = owner.get(reverse("engagements:detail", kwargs={"ws": personas.workspace.uuid, "engagement": engagement.uuid}))
+    overview = owner.get(
+        reverse("engagements:detail", kwargs={"ws": personas.workspace.uuid, "engagement": engagement.uuid})
+    )
     assert "Burn against the cap" in words(overview)
 
 
@@ -391,19 +399,48 @@ def test_the_charts_say_what_they_show_in_words():
         OnTimeMonth(month=dt.date(2026, 3, 1), paid=2, on_time=2),
     ]
     chart = charts.on_time(months)
-    assert [(b.value, b.level, b.empty) for b in chart.bars] == [("none", "", True), ("75%", "low", False), ("100%", "", False)]
+    assert [(b.value, b.level, b.empty) for b in chart.bars] == [
+        ("none", "", True),
+        ("75%", "low", False),
+        ("100%", "", False),
+    ]
     assert chart.summary == "5 of 6 invoices paid on time over 3 months; under 90% in 1 month"
-    spend = charts.money_by_month({dt.date(2026, 2, 1): Decimal("1250.00")}, [dt.date(2026, 1, 1), dt.date(2026, 2, 1)], "USD")
+    spend = charts.money_by_month(
+        {dt.date(2026, 2, 1): Decimal("1250.00")}, [dt.date(2026, 1, 1), dt.date(2026, 2, 1)], "USD"
+    )
     assert [b.value for b in spend.bars] == ["none", "1.3k"] and spend.bars[1].words == "February 2026: 1,250.00 USD"
     burn = charts.burn(
         [(dt.date(2026, 10, 1), Decimal(600)), (dt.date(2026, 11, 1), Decimal(1100))],
-        cap=Decimal(1000), committed=Decimal(1200), currency="USD", start=dt.date(2026, 10, 5), today=dt.date(2026, 11, 20),
-    )  # fmt: skip
+        cap=Decimal(1000),
+        committed=Decimal(1200),
+        currency="USD",
+        start=dt.date(2026, 10, 5),
+        today=dt.date(2026, 11, 20),
+    )
     assert burn is not None and [s.value for s in burn.steps] == ["600", "1.1k"] and burn.steps[1].over
     assert burn.committed == Decimal(1200) and burn.cap_y
     assert "1,100.00 USD invoiced" in burn.summary and "the cap is 1,000.00 USD (120% used)" in burn.summary
-    assert charts.burn([], cap=None, committed=Decimal(0), currency="USD", start=None, today=dt.date(2026, 1, 1)) is None
+    assert (
+        charts.burn([], cap=None, committed=Decimal(0), currency="USD", start=None, today=dt.date(2026, 1, 1)) is None
+    )
     assert (charts.nice_top(Decimal(870)), charts.nice_top(Decimal(0))) == (
         (Decimal(1000), Decimal(250)),
         (Decimal(4), Decimal(1)),
     )
+
+
+def test_a_budget_row_follows_the_health_checks_level_not_the_rounded_percent(engagement):
+    from outsourcer.payments.selectors import Budget
+    from outsourcer.payments.views_budgets import budget_row
+
+    def row(invoiced: str, cap: str | None = "1000"):
+        budget = Budget(
+            engagement=engagement, currency="USD", cap=Decimal(cap) if cap else None,
+            invoiced=Decimal(invoiced), unbilled_time=Decimal(0),
+        )  # fmt: skip
+        return budget_row(budget, 80)
+
+    assert (row("796").level, row("796").words) == ("ok", "80% used; 204.00 USD left.")  # 79.6%: not yet
+    assert row("800").level == "warning" and "Past the 80% alert." in row("800").words
+    assert (row("1000.01").level, row("1000.01").words) == ("over", "Over the cap by 0.01 USD (100% used).")
+    assert (row("5", None).level, row("5", None).words) == ("no-cap", "No cap set; 5.00 USD committed.")

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION
@@ -23,6 +23,7 @@ from outsourcer.engagements.models import (
     Rating,
     TimeEntry,
 )
+from outsourcer.payments.models import Invoice
 from outsourcer.planning.models import Task
 
 
@@ -238,9 +239,30 @@ def milestone_item(milestone: Milestone, criteria: int) -> dict[str, Any]:
 
 
 def time_entry_item(entry: TimeEntry) -> dict[str, Any]:
+    """A time entry; `invoice_ref` names the invoice that billed it (annotated, see `bundle_export`)."""
     item: dict[str, Any] = {"worked_on": entry.worked_on.isoformat(), "hours": _hours(entry.hours)}
     _set(item, "description", entry.description)
     item["status"] = entry.status
+    _set(item, "invoice_ref", getattr(entry, "invoice_ref", None))
+    return item
+
+
+def invoice_item(invoice: Invoice) -> dict[str, Any]:
+    """An invoice and its payment; its file, note and history stay out (the format has no place for them)."""
+    i = invoice
+    item: dict[str, Any] = {"ref": i.ref, "engagement_ref": i.engagement.ref}
+    for key in ("number", "issued_on", "received_on"):
+        _set(item, key, getattr(i, key))
+    item["amount"] = _money(i.amount)
+    item["currency"] = i.currency
+    _set(item, "due_on", i.due_on)
+    item["status"] = i.status
+    _set(item, "paid_on", i.paid_on)
+    _set(item, "channel", i.channel)
+    if i.backup_withholding is not None:
+        item["backup_withholding"] = _money(i.backup_withholding)
+    if i.milestone is not None:
+        item["milestone_ref"] = i.milestone.ref
     return item
 
 
@@ -308,6 +330,13 @@ def engagement_item(engagement: Engagement) -> dict[str, Any]:
     return item
 
 
+# What an invoice's entry in a bundle reads.
+INVOICE_COLUMNS = (
+    "ref", "number", "issued_on", "received_on", "amount", "currency", "due_on", "status", "paid_on", "channel",
+    "backup_withholding", "engagement_id", "milestone_id",
+)  # fmt: skip
+
+
 def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     """The whole workspace as a bundle, in a fixed number of queries however much it holds."""
     document: dict[str, Any] = {
@@ -324,8 +353,9 @@ def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     commitments = [commitment_item(c) for c in CustomerCommitment.objects.filter(workspace=workspace).order_by("ref")]
     if commitments:
         document["customer_commitments"] = commitments
-    latest_text = Submission.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_on", "-pk").values("text")
+    latest_text = Submission.objects.filter(milestone=OuterRef("pk")).order_by("-pk").values("text")
     milestones = Milestone.objects.annotate(latest_text=Subquery(latest_text[:1])).prefetch_related("reviews")
+    entries = TimeEntry.objects.annotate(invoice_ref=F("billed__invoice__ref"))
     engagements = (
         Engagement.objects.filter(workspace=workspace)
         .select_related("contractor", "customer_commitment", "brief", "communication")
@@ -333,13 +363,21 @@ def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
             Prefetch("tasks", queryset=Task.objects.only("pk", "ref")),
             "ratings",
             Prefetch("milestones", queryset=milestones),
-            "time_entries",
+            Prefetch("time_entries", queryset=entries),
             "check_ins",
         )
         .order_by("ref")
     )
     if engagements:
         document["engagements"] = [engagement_item(e) for e in engagements]
+    invoices = (
+        Invoice.objects.filter(workspace=workspace)
+        .select_related("engagement", "milestone")
+        .only("engagement__ref", "milestone__ref", *INVOICE_COLUMNS)
+        .order_by("ref")
+    )
+    if invoices:
+        document["invoices"] = [invoice_item(i) for i in invoices]
     return document
 
 

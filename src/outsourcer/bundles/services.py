@@ -39,6 +39,7 @@ from outsourcer.engagements.models import (
     TimeEntry,
 )
 from outsourcer.engagements.services.brief import BRIEF_LIST_FIELDS, BRIEF_TEXT_FIELDS, brief_content
+from outsourcer.payments.models import BilledTime, Invoice, InvoiceEvent
 from outsourcer.planning.models import Task, TaskStatus
 
 # Comparing every pair costs n^2 fuzzy matches (about a second for 500 contractors): past this many
@@ -295,6 +296,28 @@ def time_entry_fields(item: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     }
 
 
+def invoice_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's `invoice` as the fields `Invoice` stores (its engagement and milestone aside); a bundle
+    carries no file, note or portal origin."""
+    return {
+        "ref": item["ref"],
+        "number": item.get("number", ""),
+        "issued_on": _day(item.get("issued_on")),
+        "received_on": _day(item.get("received_on")),
+        "amount": Decimal(item["amount"]),
+        "currency": item["currency"],
+        "due_on": _day(item.get("due_on")),
+        "status": item["status"],
+        "paid_on": _day(item.get("paid_on")),
+        "channel": item.get("channel", ""),
+        "backup_withholding": _decimal(item.get("backup_withholding")),
+    }
+
+
+# The note of the one event an imported invoice starts its history with.
+INVOICE_IMPORT_NOTE = "imported"
+
+
 def check_in_fields(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "on": _day(item["on"]),
@@ -316,6 +339,7 @@ def _clear(workspace: Workspace) -> None:
     """Remove the rows a bundle replaces; uploaded files (documents, submissions) go once the import has landed."""
     files = list(Document.objects.filter(workspace=workspace).exclude(file="").values_list("file", flat=True))
     files += SubmissionFile.objects.filter(workspace=workspace).exclude(file="").values_list("file", flat=True)
+    files += Invoice.objects.filter(workspace=workspace).exclude(file="").values_list("file", flat=True)
 
     def delete_files() -> None:
         for name in files:
@@ -323,8 +347,10 @@ def _clear(workspace: Workspace) -> None:
 
     if files:
         transaction.on_commit(delete_files)
-    # With its engagements go their briefs, plans, check-ins, time, ratings, task links, milestones,
+    # Invoices first (an engagement with invoices cannot go), with their history and billed time; then
+    # with its engagements go their briefs, plans, check-ins, time, ratings, task links, milestones,
     # submissions, reviews and the originality index of those submissions.
+    Invoice.objects.filter(workspace=workspace).delete()
     Engagement.objects.filter(workspace=workspace).delete()
     CustomerCommitment.objects.filter(workspace=workspace).delete()
     Contractor.objects.filter(workspace=workspace).delete()  # their records with them
@@ -352,7 +378,7 @@ def possible_duplicates(contractors: list[Contractor]) -> list[str]:
     return warnings
 
 
-def _store_sections(*, workspace: Workspace, document: dict[str, Any]) -> list[str]:
+def _store_sections(*, actor: Actor, workspace: Workspace, document: dict[str, Any]) -> list[str]:
     """Replace the workspace's rows with the bundle's, section by section, inside the caller's transaction.
 
     Returns the warnings worth showing (possible duplicate contractors).
@@ -413,15 +439,73 @@ def _store_sections(*, workspace: Workspace, document: dict[str, Any]) -> list[s
         ],
         batch_size=1000,
     )
-    _store_work(workspace, list(zip(engagements, items, strict=True)))
+    milestones, billed = _store_work(workspace, list(zip(engagements, items, strict=True)))
+    _store_invoices(
+        actor=actor,
+        workspace=workspace,
+        items=document.get("invoices") or [],
+        engagements={e.ref: e for e in engagements},
+        milestones=milestones,
+        billed=billed,
+    )
     return warnings
 
 
-def _store_work(workspace: Workspace, engagements: list[tuple[Engagement, dict[str, Any]]]) -> None:
+def _store_invoices(
+    *,
+    actor: Actor,
+    workspace: Workspace,
+    items: list[dict[str, Any]],
+    engagements: dict[str, Engagement],
+    milestones: dict[str, Milestone],
+    billed: list[tuple[TimeEntry, str]],
+) -> None:
+    """The invoices, each with the time entries it billed and a history of one step: imported, in its status,
+    by whoever imported it (the bundle has no history)."""
+    invoices = Invoice.objects.bulk_create(
+        [
+            Invoice(
+                workspace=workspace,
+                engagement=engagements[item["engagement_ref"]],
+                milestone=milestones.get(item.get("milestone_ref", "")),
+                **invoice_fields(item),
+            )
+            for item in items
+        ],
+        batch_size=1000,
+    )
+    by_ref = {i.ref: i for i in invoices}
+    BilledTime.objects.bulk_create(
+        [BilledTime(invoice=by_ref[ref], time_entry=entry) for entry, ref in billed], batch_size=1000
+    )
+    now = timezone.now()
+    user = actor.user if actor.user is not None and actor.user.pk else None
+    InvoiceEvent.objects.bulk_create(
+        [
+            InvoiceEvent(
+                workspace=workspace,
+                invoice=invoice,
+                from_status="",
+                to_status=invoice.status,
+                at=now,
+                by=user,
+                by_label=actor.label[:254],
+                note=INVOICE_IMPORT_NOTE,
+            )
+            for invoice in invoices
+        ],
+        batch_size=1000,
+    )
+
+
+def _store_work(
+    workspace: Workspace, engagements: list[tuple[Engagement, dict[str, Any]]]
+) -> tuple[dict[str, Milestone], list[tuple[TimeEntry, str]]]:
     """Each engagement's brief, plan, check-ins, time, milestones with their submission and reviews.
 
     Everything is bulk-created: an import of ten thousand time entries is a few statements, not ten
-    thousand. Submitted text is indexed for originality once the import has landed.
+    thousand. Submitted text is indexed for originality once the import has landed. Returns the
+    milestones by ref and the time entries an invoice billed, with that invoice's ref.
     """
     now = timezone.now()
     briefs = [(e, brief_fields(item)) for e, item in engagements]
@@ -443,29 +527,34 @@ def _store_work(workspace: Workspace, engagements: list[tuple[Engagement, dict[s
         ],
         batch_size=1000,
     )
-    TimeEntry.objects.bulk_create(
-        [
-            TimeEntry(workspace=workspace, engagement=e, **time_entry_fields(entry, now))
-            for e, item in engagements
-            for entry in item.get("time_entries") or []
-        ],
+    logged = [(e, entry) for e, item in engagements for entry in item.get("time_entries") or []]
+    entries = TimeEntry.objects.bulk_create(
+        [TimeEntry(workspace=workspace, engagement=e, **time_entry_fields(entry, now)) for e, entry in logged],
         batch_size=1000,
     )
+    billed = [
+        (stored, entry["invoice_ref"])
+        for stored, (_e, entry) in zip(entries, logged, strict=True)
+        if entry.get("invoice_ref")
+    ]
     pairs = [(e, milestone) for e, item in engagements for milestone in item.get("milestones") or []]
     milestones = Milestone.objects.bulk_create(
         [Milestone(workspace=workspace, engagement=e, **milestone_fields(item)) for e, item in pairs], batch_size=1000
     )
     # One submission per milestone that carries its text: the bundle keeps the latest delivery only.
-    submissions = Submission.objects.bulk_create(
-        [
-            Submission(
-                workspace=workspace,
-                milestone=milestone,
-                submitted_on=dt.date.fromisoformat(item["submitted_on"]),
-                text=item["submission_text"],
-            )
+    # Stored oldest first: the order they are recorded in decides which text is the earlier (originality).
+    delivered = sorted(
+        (
+            (dt.date.fromisoformat(item["submitted_on"]), item["ref"], milestone, item)
             for milestone, (_e, item) in zip(milestones, pairs, strict=True)
             if item.get("submission_text")
+        ),
+        key=lambda row: (row[0], row[1]),
+    )
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(workspace=workspace, milestone=milestone, submitted_on=day, text=item["submission_text"])
+            for day, _ref, milestone, item in delivered
         ],
         batch_size=500,
     )
@@ -484,6 +573,7 @@ def _store_work(workspace: Workspace, engagements: list[tuple[Engagement, dict[s
         batch_size=1000,
     )
     _index_after_commit(submissions)
+    return {m.ref: m for m in milestones}, billed
 
 
 BRIEF_IMPORT_NOTE = "Recorded at import"
@@ -592,7 +682,7 @@ def bundle_import_new(*, actor: Actor, document: Any, name: str, owner: User | N
     name = name.strip() or document["workspace"]["name"]
     with _model_errors_as_bundle_errors(), transaction.atomic():
         workspace = workspace_create(actor=actor, name=name, owner=owner, **workspace_fields(document["workspace"]))
-        warnings = _store_sections(workspace=workspace, document=document)
+        warnings = _store_sections(actor=actor, workspace=workspace, document=document)
         _check_after_commit(workspace)
         result = ImportResult(workspace=workspace, created=True, counts=_counts(document), warnings=warnings)
         audit_record(
@@ -617,7 +707,7 @@ def bundle_import_into(
                 "(--replace on the command line) to go ahead."
             )
         workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
-        warnings = _store_sections(workspace=locked, document=document)
+        warnings = _store_sections(actor=actor, workspace=locked, document=document)
         _check_after_commit(locked)
         if owner is not None:
             membership_set(actor=actor, workspace=locked, user=owner, role=Role.OWNER)

@@ -3,7 +3,8 @@
 First the JSON Schema (our public contract, `schema/bundle.schema.json`), then what a schema cannot
 say: IANA zones that exist, refs unique in their list (milestone refs across the bundle) and pointing
 at items of the bundle, dates in order, reviews that answer each acceptance criterion of their brief,
-sections (and engagement parts) this version can store. Every problem is reported with its JSON path,
+sections (and engagement parts) this version can store, invoices that bill their own engagement's
+milestones and approved time. Every problem is reported with its JSON path,
 so a user can fix a whole file in one pass.
 """
 
@@ -33,7 +34,7 @@ BUNDLE_VERSION = 1
 
 # Sections this version stores. Each later stage of the cycle adds its own.
 SUPPORTED_SECTIONS: frozenset[str] = frozenset(
-    {"workspace", "tasks", "contractors", "customer_commitments", "engagements"}
+    {"workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices"}
 )
 ALL_SECTIONS = ("workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices", "risks")
 # Parts of an engagement the schema defines but this version has nowhere to keep yet: refused when
@@ -304,16 +305,6 @@ def _unstored_engagement_parts(document: dict[str, Any]) -> list[BundleError]:
         for key in ENGAGEMENT_UNSTORED
         if engagement.get(key) not in (None, "", [], {})
     ]
-    errors += [
-        BundleError(
-            json_path(["engagements", i, "time_entries", j, "invoice_ref"]),
-            "this version of Outsourcer cannot store invoices yet (they arrive with the money release), so a time "
-            "entry cannot name one; nothing was imported. Remove it or use a version that supports it.",
-        )
-        for i, engagement in _items(document, "engagements")
-        for j, entry in _list(engagement, "time_entries")
-        if entry.get("invoice_ref") not in (None, "")
-    ]
     return errors
 
 
@@ -505,6 +496,125 @@ def _work_errors(document: dict[str, Any]) -> list[BundleError]:
     return errors
 
 
+def _money(value: Any) -> Decimal | None:
+    """A money string as a Decimal, or None (the schema reports anything else)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        return None
+
+
+PAID_ONLY = ("paid_on", "channel", "backup_withholding")
+
+
+def _one_invoice_errors(path: list[Any], invoice: dict[str, Any]) -> list[BundleError]:
+    """What an invoice says about itself: its amount, its payment and its dates, as the payments app checks them."""
+    errors = []
+    total = _money(invoice.get("amount"))
+    if total is not None and total <= 0:
+        errors.append(BundleError(json_path([*path, "amount"]), "an invoice is for an amount above zero"))
+    withheld = _money(invoice.get("backup_withholding"))
+    if withheld is not None and total is not None and withheld > total:
+        errors.append(
+            BundleError(json_path([*path, "backup_withholding"]), "backup withholding cannot exceed the invoice")
+        )
+    if invoice.get("status") == "paid":
+        if "paid_on" not in invoice:
+            errors.append(BundleError(json_path([*path, "paid_on"]), "a paid invoice needs the day it was paid"))
+        if "channel" not in invoice:
+            errors.append(
+                BundleError(
+                    json_path([*path, "channel"]),
+                    "a paid invoice needs how it was paid (it decides what goes on a 1099-NEC)",
+                )
+            )
+    elif isinstance(invoice.get("status"), str):
+        errors += [
+            BundleError(json_path([*path, key]), f"only a paid invoice has {key!r} (this one is {invoice['status']})")
+            for key in PAID_ONLY
+            if key in invoice
+        ]
+    issued, received = _date(invoice.get("issued_on")), _date(invoice.get("received_on"))
+    due, paid = _date(invoice.get("due_on")), _date(invoice.get("paid_on"))
+    if issued and received and received < issued:
+        errors.append(BundleError(json_path([*path, "received_on"]), f"received before it was issued ({issued})"))
+    dated = issued or received
+    if due and dated and due < dated:
+        errors.append(BundleError(json_path([*path, "due_on"]), f"due before the invoice's date ({dated})"))
+    if paid and issued and paid < issued:
+        errors.append(BundleError(json_path([*path, "paid_on"]), f"paid before it was issued ({issued})"))
+    return errors
+
+
+def _invoice_errors(document: dict[str, Any]) -> list[BundleError]:
+    """Invoices name an engagement of the bundle (not a draft) and, when they bill one, a milestone of that
+    engagement; a time entry's `invoice_ref` names an invoice of its own engagement, and only approved time
+    is billed."""
+    engagements = {e.get("ref"): e for _, e in _items(document, "engagements") if isinstance(e.get("ref"), str)}
+    milestone_owner = {
+        m.get("ref"): ref for ref, e in engagements.items() for _, m in _list(e, "milestones") if m.get("ref")
+    }
+    invoices: dict[str, str | None] = {}  # invoice ref -> its engagement ref
+    errors = []
+    for i, invoice in _items(document, "invoices"):
+        path: list[Any] = ["invoices", i]
+        errors += _one_invoice_errors(path, invoice)
+        ref, engagement_ref = invoice.get("ref"), invoice.get("engagement_ref")
+        if isinstance(ref, str):
+            invoices.setdefault(ref, engagement_ref if isinstance(engagement_ref, str) else None)
+        if not isinstance(engagement_ref, str):
+            continue
+        engagement = engagements.get(engagement_ref)
+        if engagement is None:
+            errors.append(
+                BundleError(
+                    json_path([*path, "engagement_ref"]), f"no engagement in the bundle has the ref {engagement_ref!r}"
+                )
+            )
+        elif engagement.get("status") == "draft":
+            errors.append(
+                BundleError(
+                    json_path([*path, "engagement_ref"]),
+                    f"engagement {engagement_ref!r} is a draft: it has nothing to invoice yet",
+                )
+            )
+        milestone = invoice.get("milestone_ref")
+        if not isinstance(milestone, str) or engagement is None:
+            continue
+        owner = milestone_owner.get(milestone)
+        if owner is None:
+            errors.append(
+                BundleError(
+                    json_path([*path, "milestone_ref"]), f"no milestone in the bundle has the ref {milestone!r}"
+                )
+            )
+        elif owner != engagement_ref:
+            errors.append(
+                BundleError(
+                    json_path([*path, "milestone_ref"]),
+                    f"milestone {milestone!r} belongs to engagement {owner!r}, not to {engagement_ref!r}",
+                )
+            )
+    for i, engagement in _items(document, "engagements"):
+        for j, entry in _list(engagement, "time_entries"):
+            ref = entry.get("invoice_ref")
+            if not isinstance(ref, str):
+                continue
+            path = ["engagements", i, "time_entries", j, "invoice_ref"]
+            if ref not in invoices:
+                errors.append(BundleError(json_path(path), f"no invoice in the bundle has the ref {ref!r}"))
+            elif invoices[ref] is not None and invoices[ref] != engagement.get("ref"):
+                errors.append(
+                    BundleError(json_path(path), f"invoice {ref!r} bills engagement {invoices[ref]!r}, not this one")
+                )
+            status = entry.get("status", "draft")
+            if isinstance(status, str) and status != "approved":
+                errors.append(BundleError(json_path(path), f"only approved time can be billed; this entry is {status}"))
+    return errors
+
+
 def bundle_validate(document: Any) -> list[BundleError]:
     """Every problem in the document, sorted by path; an empty list means it can be imported."""
     errors = _schema_errors(document)
@@ -512,7 +622,7 @@ def bundle_validate(document: Any) -> list[BundleError]:
         errors += _zone_errors(document) + _fx_errors(document) + _ref_errors(document) + _nul_errors(document, [])
         errors += _unsupported_sections(document) + _task_errors(document) + _unstored_engagement_parts(document)
         errors += _link_errors(document) + _date_order_errors(document) + _contractor_errors(document)
-        errors += _engagement_errors(document) + _work_errors(document)
+        errors += _engagement_errors(document) + _work_errors(document) + _invoice_errors(document)
     return sorted(set(errors))
 
 

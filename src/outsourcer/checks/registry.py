@@ -164,6 +164,8 @@ class CheckContext:
                 "rate_model",
                 "weekly_hour_cap",
                 "retainer_included_hours",
+                "rate_amount",
+                "payment_terms_days",
             )
             .order_by("ref")
         )
@@ -396,7 +398,7 @@ class CheckContext:
 
         latest = (
             Submission.objects.filter(milestone_id=OuterRef("submission__milestone_id"))
-            .order_by("-submitted_on", "-pk")
+            .order_by("-pk")
             .values("pk")[:1]
         )
         return [
@@ -417,6 +419,56 @@ class CheckContext:
             )
             .order_by("-similarity", "pk")
         ]
+
+    # Money (money/*): due dates are `payments.dues`', committed spend is `payments.selectors.budgets_for`'s,
+    # the same numbers the payables and budget pages show.
+
+    @cached_property
+    def money_invoices(self) -> list[Any]:
+        """Invoices still to pay, and those paid in the on-time window up to the reference date
+        (`payments.selectors.ON_TIME_WINDOW_DAYS`), with their engagement and contractor: one query."""
+        from django.db.models import Q
+
+        from outsourcer.payments.models import OPEN, Invoice, Status
+        from outsourcer.payments.selectors import ON_TIME_WINDOW_DAYS
+
+        since = self.as_of - dt.timedelta(days=ON_TIME_WINDOW_DAYS)
+        return list(
+            Invoice.objects.filter(workspace=self.workspace)
+            .filter(Q(status__in=OPEN) | Q(status=Status.PAID, paid_on__gt=since, paid_on__lte=self.as_of))
+            .select_related("engagement__contractor", "engagement__workspace")
+            .order_by("ref")
+        )
+
+    @cached_property
+    def invoice_dues(self) -> dict[int, Any]:
+        """The due date (`payments.dues.DueDate`, or None) of each of `money_invoices`: one more query at most."""
+        from outsourcer.payments.dues import due_dates
+
+        return due_dates(self.money_invoices)
+
+    @cached_property
+    def budgets(self) -> dict[int, Any]:
+        """Committed spend (`payments.selectors.Budget`) of each running engagement with a budget cap."""
+        from outsourcer.payments.selectors import budgets_for
+
+        capped = [e for e in self.running_engagements if e.budget_cap is not None]
+        return budgets_for(engagements=capped, workspace=self.workspace)
+
+    @cached_property
+    def contractor_ratings(self) -> dict[int, tuple[int, int]]:
+        """For each contractor: the sum of their ratings' overall scores and how many there are."""
+        from django.db.models import Count, Sum
+
+        from outsourcer.engagements.models import Rating
+
+        rows = (
+            Rating.objects.filter(workspace=self.workspace)
+            .values("engagement__contractor_id")
+            .annotate(total=Sum("overall"), count=Count("pk"))
+            .order_by()
+        )
+        return {row["engagement__contractor_id"]: (row["total"], row["count"]) for row in rows}
 
     # US tax papers and payments (comply/*): what counts, thresholds and expiry are `payments.tax`'s;
     # invoices are summed by the database, so each loader is one query whatever the number of invoices.

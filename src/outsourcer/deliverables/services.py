@@ -48,6 +48,7 @@ MilestoneStatus = Milestone.Status
 SETTABLE_STATUSES = frozenset({MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS})
 # What may still be cancelled: anything not decided yet, work waiting for review included.
 CANCELLABLE_STATUSES = frozenset({*OPEN_STATUSES, MilestoneStatus.SUBMITTED})
+ENDED = (Status.COMPLETED, Status.TERMINATED)
 
 
 def _user(actor: Actor) -> Any:
@@ -113,6 +114,11 @@ def milestone_status_refusal(current: str | None, new: str) -> str:
     )
 
 
+def milestone_can_reopen(milestone: Milestone) -> bool:
+    """A cancelled milestone of an engagement still going may be planned again."""
+    return milestone.status == MilestoneStatus.CANCELLED and milestone.engagement.status not in ENDED
+
+
 def _check_status(current: str | None, new: str) -> None:
     refusal = milestone_status_refusal(current, new)
     if refusal:
@@ -123,7 +129,7 @@ def milestone_create(*, actor: Actor, engagement: Engagement, data: dict[str, An
     _refuse_unknown(data, MILESTONE_FIELDS)
     if data.get("status"):
         _check_status(None, data["status"])
-    if engagement.status in (Status.COMPLETED, Status.TERMINATED):
+    if engagement.status in ENDED:
         raise ValidationError({"engagement": ["This engagement has ended; it takes no new milestones."]})
     fields = dict(data)
     if not fields.get("ref"):
@@ -145,6 +151,9 @@ def milestone_update(*, actor: Actor, milestone: Milestone, data: dict[str, Any]
     _refuse_unknown(data, MILESTONE_FIELDS)
     if "status" in data:
         _check_status(milestone.status, data["status"])
+        reopening = milestone.status == MilestoneStatus.CANCELLED and data["status"] in SETTABLE_STATUSES
+        if reopening and not milestone_can_reopen(milestone):
+            raise ValidationError({"status": ["This engagement has ended; its milestones cannot be reopened."]})
     with transaction.atomic():
         changes = apply_changes(milestone, data)
         if changes:

@@ -57,6 +57,7 @@ from outsourcer.deliverables.services import (
     CANCELLABLE_STATUSES,
     EARLIEST_DAY,
     UnreviewedDelivery,
+    milestone_can_reopen,
     milestone_create,
     milestone_delete,
     milestone_deliver_to_customer,
@@ -286,7 +287,7 @@ def milestone_edit(request: HttpRequest, access: WorkspaceAccess, milestone: Any
         "form": form,
         "refusal": refusal,
         "cancellable": obj.status in CANCELLABLE_STATUSES,
-        "reopenable": obj.status == Milestone.Status.CANCELLED,
+        "reopenable": milestone_can_reopen(obj),
     }
     status = 400 if posted else 200
     return _render(request, access, "deliverables/milestone_edit.html", context, status)

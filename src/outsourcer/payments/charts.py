@@ -38,13 +38,17 @@ def month_label(month: dt.date) -> str:
 def short_amount(value: Decimal) -> str:
     """A figure for a chart label: `850`, `1.3k`, `12k`, `1.2M` (the table beside it has the exact amount)."""
     size = abs(value)
+
+    def rounded(amount: Decimal, places: str) -> str:
+        return str(amount.quantize(Decimal(places), rounding=ROUND_HALF_UP)).removesuffix(".0")
+
     if size >= 1_000_000:
-        return f"{value / 1_000_000:.1f}".removesuffix(".0") + "M"
+        return rounded(value / 1_000_000, "0.1") + "M"
     if size >= 10_000:
-        return f"{(value / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)}k"
+        return rounded(value / 1000, "1") + "k"
     if size >= 1000:
-        return f"{value / 1000:.1f}".removesuffix(".0") + "k"
-    return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
+        return rounded(value / 1000, "0.1") + "k"
+    return rounded(value, "1")
 
 
 def nice_top(value: Decimal, steps: int = 4) -> tuple[Decimal, Decimal]:
@@ -315,14 +319,11 @@ def burn(
         summary += f"; the cap is {cap:,.2f} {currency}"
         if percent is not None:
             summary += f" ({percent}% used)"
-    extra: dict[str, str] = {}
+    committed_y = committed_x1 = committed_x2 = ""
     if committed > invoiced:
         last_x = LEFT + (len(months) - 1) * step_x
-        extra = {
-            "committed_y": _n(bottom - float(committed) * scale),
-            "committed_x1": _n(last_x),
-            "committed_x2": _n(last_x + step_x),
-        }
+        committed_y = _n(bottom - float(committed) * scale)
+        committed_x1, committed_x2 = _n(last_x), _n(last_x + step_x)
     return BurnChart(
         width=width,
         height=TOP + PLOT + BOTTOM,
@@ -336,5 +337,7 @@ def burn(
         committed=committed if committed > invoiced else None,
         plot_right=LEFT + len(months) * step_x,
         months=months,
-        **extra,
+        committed_y=committed_y,
+        committed_x1=committed_x1,
+        committed_x2=committed_x2,
     )

@@ -132,16 +132,32 @@ def on_time_by_month(*, workspace: Workspace, today: dt.date, months: int = 12) 
     return out
 
 
-def on_time_rate(*, workspace: Workspace, today: dt.date, days: int = 90) -> tuple[int, int]:
+# The window of the on-time payment rate (and of RULES.md's money/paid-late), in days up to today.
+ON_TIME_WINDOW_DAYS = 90
+
+
+def paid_within(invoice: Invoice, *, today: dt.date, days: int = ON_TIME_WINDOW_DAYS) -> bool:
+    """Paid in the `days` days that end on `today` (today included)."""
+    return (
+        invoice.status == Status.PAID
+        and invoice.paid_on is not None
+        and today - dt.timedelta(days=days) < invoice.paid_on <= today
+    )
+
+
+def on_time_tally(invoices: list[Invoice], dues: dict[int, DueDate | None]) -> tuple[int, int]:
+    """(paid on time, paid) among `invoices`, all paid, with their due dates."""
+    return sum(1 for i in invoices if paid_on_time(i, dues[i.pk])), len(invoices)
+
+
+def on_time_rate(*, workspace: Workspace, today: dt.date, days: int = ON_TIME_WINDOW_DAYS) -> tuple[int, int]:
     """(paid on time, paid) over the last `days` days."""
     rows = list(
         Invoice.objects.filter(
             workspace=workspace, status=Status.PAID, paid_on__gt=today - dt.timedelta(days=days), paid_on__lte=today
         ).select_related("engagement__contractor", "engagement__workspace")
     )
-    dues = due_dates(rows)
-    on_time = sum(1 for i in rows if paid_on_time(i, dues[i.pk]))
-    return on_time, len(rows)
+    return on_time_tally(rows, due_dates(rows))
 
 
 # --- Budgets -------------------------------------------------------------------------------------
@@ -170,6 +186,17 @@ class Budget:
     def remaining(self) -> Decimal | None:
         return None if self.cap is None else cents(self.cap - self.committed)
 
+    def level(self, alert_percent: int | Decimal) -> str:
+        """`over` past the cap, `warning` at or past `alert_percent` of it (exactly, not the rounded
+        percent), `ok` below, `no-cap` without one: RULES.md's money/over-budget."""
+        if self.cap is None:
+            return "no-cap"
+        if self.committed > self.cap:
+            return "over"
+        if self.committed and self.committed * 100 >= self.cap * Decimal(alert_percent):
+            return "warning"
+        return "ok"
+
 
 def unbilled_hours(*, engagement: Engagement) -> Decimal:
     total = TimeEntry.objects.filter(
@@ -183,25 +210,35 @@ def budget_for(*, engagement: Engagement) -> Budget:
     return budgets_for(engagements=[engagement])[engagement.pk]
 
 
-def budgets_for(*, engagements: list[Engagement]) -> dict[int, Budget]:
+# Past this many engagements, `budgets_for` reads the whole workspace's sums instead of naming each id.
+BUDGET_IDS_MAX = 100
+
+
+def budgets_for(*, engagements: list[Engagement], workspace: Workspace | None = None) -> dict[int, Budget]:
     """`budget_for` of many engagements of one workspace in at most three queries, whatever their number.
 
     Each engagement's committed invoices are summed by currency, then each sum converted into the
-    engagement's currency (so one rounding per currency, as for one engagement alone).
+    engagement's currency (so one rounding per currency, as for one engagement alone). Pass the
+    workspace when the engagements were loaded without it. Up to `BUDGET_IDS_MAX` engagements the
+    queries name them; past that they read the workspace's sums and keep those asked for, so no query
+    grows with the number of engagements.
     """
     if not engagements:
         return {}
-    workspace = engagements[0].workspace
+    workspace = workspace or engagements[0].workspace
     by_id = {e.pk: e for e in engagements}
+    scope = Q(engagement_id__in=by_id) if len(by_id) <= BUDGET_IDS_MAX else Q(workspace=workspace)
     invoiced: dict[int, Decimal] = dict.fromkeys(by_id, Decimal(0))
     missing: set[tuple[int, str]] = set()
     rows = (
-        Invoice.objects.filter(engagement_id__in=by_id, status__in=COMMITTED)
+        Invoice.objects.filter(scope, status__in=COMMITTED)
         .values("engagement_id", "currency")
         .annotate(s=Sum("amount"))
         .order_by()
     )
     for row in rows:
+        if row["engagement_id"] not in by_id:
+            continue
         engagement = by_id[row["engagement_id"]]
         value = convert(workspace, row["s"], row["currency"], engagement.rate_currency)
         if value is None:
@@ -218,15 +255,20 @@ def budgets_for(*, engagements: list[Engagement]) -> dict[int, Budget]:
         for invoice in found:
             if (invoice.engagement_id, invoice.currency) in missing:
                 unconvertible[invoice.engagement_id].append(invoice)
-    hourly = [e.pk for e in engagements if e.rate_model == RateModel.HOURLY and e.rate_amount]
+    hourly = {e.pk for e in engagements if e.rate_model == RateModel.HOURLY and e.rate_amount}
     hours: dict[int, Decimal] = {}
     if hourly:
-        hours = dict(
-            TimeEntry.objects.filter(engagement_id__in=hourly, status=TimeEntry.Status.APPROVED, billed__isnull=True)
+        hour_scope = Q(engagement_id__in=hourly) if len(hourly) <= BUDGET_IDS_MAX else Q(workspace=workspace)
+        hours = {
+            engagement_id: total
+            for engagement_id, total in TimeEntry.objects.filter(
+                hour_scope, status=TimeEntry.Status.APPROVED, billed__isnull=True
+            )
             .values_list("engagement_id")
             .annotate(total=Sum("hours"))
             .order_by()
-        )
+            if engagement_id in hourly
+        }
     return {
         e.pk: Budget(
             engagement=e,

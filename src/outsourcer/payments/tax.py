@@ -300,14 +300,11 @@ def w8_standing(documents: Iterable[Document], today: dt.date) -> W8Standing:
     return W8Standing(W8State.EXPIRED, document, expires, document.expires_on is not None, (expires - today).days)
 
 
-def tax_documents(*, workspace: Workspace, payees: Any = None) -> dict[int, list[Document]]:
-    """W-9s, W-8BENs and W-8BEN-Es by contractor, oldest signed first (one query). `payees`, a
-    queryset of contractor ids, narrows it to those payees (a subquery, not a list)."""
+def tax_documents(*, workspace: Workspace) -> dict[int, list[Document]]:
+    """W-9s, W-8BENs and W-8BEN-Es by contractor, oldest signed first (one query)."""
     rows = Document.objects.filter(workspace=workspace, kind__in=TAX_DOCUMENT_KINDS).only(
         "contractor_id", "kind", "title", "signed_on", "expires_on"
     )
-    if payees is not None:
-        rows = rows.filter(contractor_id__in=payees)
     found: dict[int, list[Document]] = defaultdict(list)
     for document in rows.order_by("signed_on", "pk"):
         found[document.contractor_id].append(document)
@@ -380,14 +377,12 @@ def _group(row: Any) -> PaymentGroup:
     )  # fmt: skip
 
 
-def payee_profiles(*, workspace: Workspace, payees: Any = None) -> dict[int, Contractor]:
+def payee_profiles(*, workspace: Workspace) -> dict[int, Contractor]:
     """Contractors with the columns the tax rules read, by pk (one query)."""
     rows = Contractor.objects.filter(workspace=workspace).only(
         "uuid", "ref", "name", "kind", "country", "region", "us_person", "entity_type", "legal_services",
         "tin_verified", "works_in_us",
     )  # fmt: skip
-    if payees is not None:
-        rows = rows.filter(pk__in=payees)
     return {c.pk: c for c in rows}
 
 
@@ -638,12 +633,17 @@ def tax_report(*, workspace: Workspace, year: int, as_of: dt.date) -> TaxReport:
         raise ValueError(problem)
     threshold = threshold_for(year)
     groups = payment_groups(workspace=workspace, years=[year])
-    paid = Invoice.objects.filter(_paid_in([year]), workspace=workspace).values("engagement__contractor_id")
-    profiles = payee_profiles(workspace=workspace, payees=paid) if groups else {}
-    documents = tax_documents(workspace=workspace, payees=paid) if groups else {}
+    by_payee: dict[int, list[PaymentGroup]] = defaultdict(list)
+    for group in groups:
+        by_payee[group.payee].append(group)
+    # Every contractor and tax paper of the workspace (rows grow with contractors, not invoices): cheaper
+    # than asking the database again which contractors the million invoices were paid to.
+    profiles = payee_profiles(workspace=workspace) if groups else {}
+    documents = tax_documents(workspace=workspace) if groups else {}
     lines = []
-    for payee in sorted(profiles.values(), key=lambda c: (c.name.lower(), c.ref)):
-        tally = payee_year(payee, groups, year=year, workspace=workspace)
+    payees = [profiles[pk] for pk in by_payee if pk in profiles]
+    for payee in sorted(payees, key=lambda c: (c.name.lower(), c.ref)):
+        tally = payee_year(payee, by_payee[payee.pk], year=year, workspace=workspace)
         papers = documents.get(payee.pk, [])
         lines.append(
             PayeeLine(

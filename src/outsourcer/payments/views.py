@@ -403,7 +403,8 @@ def invoice_status(request: HttpRequest, access: WorkspaceAccess, invoice: Any) 
             error = "Choose one of the next steps offered below."
         else:
             error = "Please check the form: " + " ".join(
-                f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()
+                f"{form.fields[name].label or name}: {' '.join(str(e) for e in errors)}"
+                for name, errors in form.errors.items()
             )
     else:
         data = form.cleaned_data
@@ -424,7 +425,8 @@ def invoice_status(request: HttpRequest, access: WorkspaceAccess, invoice: Any) 
             error = error_text(exc)
         else:
             obj.refresh_from_db()
-            messages.success(request, f"{invoice_name(obj).capitalize()} is now {obj.get_status_display().lower()}.")
+            name = invoice_name(obj)
+            messages.success(request, f"{name[:1].upper()}{name[1:]} is now {obj.get_status_display().lower()}.")
             return redirect(_safe_next(request, request.POST.get("next", "")) or invoice_url(obj))
     context = _detail_context(access, obj, form, error)
     return render_page(request, access, "payments/invoice.html", context, 400)

@@ -173,23 +173,25 @@ class BudgetRow:
 
 def budget_row(budget: Budget, alert: int) -> BudgetRow:
     """One engagement's committed spend against its cap, in words: the percent used, what is left, and
-    whether it passed the workspace's alert level or the cap itself."""
+    whether it passed the workspace's alert level or the cap itself (`Budget.level`, as the health check)."""
     cap, committed, currency = budget.cap, budget.committed, budget.currency
+    level = budget.level(alert)
     if cap is None:
-        return BudgetRow(budget, "no-cap", f"No cap set; {committed:,.2f} {currency} committed.")
+        return BudgetRow(budget, level, f"No cap set; {committed:,.2f} {currency} committed.")
     alert_x = f"{BAR_WIDTH * alert / 100:.1f}"
     if not cap:
-        return BudgetRow(budget, "over" if committed else "ok", "A cap of zero.", alert_x=alert_x)
+        words = f"A cap of zero; {committed:,.2f} {currency} committed."
+        return BudgetRow(budget, level, words, fill=str(OVER_WIDTH) if committed else "0", alert_x=alert_x)
     percent = budget.percent or 0
     fill = f"{min(OVER_WIDTH, BAR_WIDTH * float(committed / cap)):.1f}"
     remaining = budget.remaining or Decimal(0)
-    if committed > cap:
+    if level == "over":
         words = f"Over the cap by {-remaining:,.2f} {currency} ({percent}% used)."
-        return BudgetRow(budget, "over", words, fill=fill, alert_x=alert_x)
-    words = f"{percent}% used; {remaining:,.2f} {currency} left."
-    if percent >= alert:
-        return BudgetRow(budget, "warning", f"{words} Past the {alert}% alert.", fill=fill, alert_x=alert_x)
-    return BudgetRow(budget, "ok", words, fill=fill, alert_x=alert_x)
+    elif level == "warning":
+        words = f"{percent}% used; {remaining:,.2f} {currency} left. Past the {alert}% alert."
+    else:
+        words = f"{percent}% used; {remaining:,.2f} {currency} left."
+    return BudgetRow(budget, level, words, fill=fill, alert_x=alert_x)
 
 
 def _years(access: WorkspaceAccess, on: dt.date) -> list[int]:

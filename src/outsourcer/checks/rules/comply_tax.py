@@ -143,12 +143,12 @@ def _due_years(ctx: CheckContext) -> list[int]:
     ),
     why=(
         "The 1099-NEC is due to the IRS and to the contractor by 31 January of the next year (the next business "
-        "day when that is a weekend or holiday), and there is no extension for it. A late or missing form costs "
-        "a penalty per form, rising the later it is filed."
+        "day when that is a weekend or holiday), with no automatic extension. A late or missing form costs a "
+        "penalty per form, rising the later it is filed."
     ),
     fix=(
-        "Open the 1099-NEC year-end report (Money, tax forms) for the year, check each payee's W-9 details, "
-        "download the CSV for the IRS's IRIS portal, add the TINs and addresses, and file before the deadline. "
+        "Open the 1099-NEC year-end report for the year (the tax forms page under Money, or the command "
+        "outsourcer report 1099), check each payee's W-9 details, download the CSV for the IRS's IRIS portal, add the TINs and addresses, and file before the deadline. "
         "Send the contractor their copy by the same day."
     ),
     source="research 4.1-4.3",

@@ -26,6 +26,7 @@ SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "contractor": ("vetting:contractor", "contractor"),
     "engagement": ("engagements:detail", "engagement"),
     "milestone": ("deliverables:milestone", "milestone"),
+    "invoice": ("payments:invoice", "invoice"),
 }
 
 
