@@ -110,7 +110,8 @@ def invoice_due(invoice: Invoice, *, accepted: dict[int, dt.date] | None = None)
         return DueDate(
             on=cap,
             basis=f"{strictest.payment_days_after_completion} days after {completed.isoformat()}, when {why}: "
-            f"the most {names} allows (the terms would give {due.isoformat()})",
+            f"the latest date the {names} {'allow' if len(laws) > 1 else 'allows'} "
+            f"(the terms would give {due.isoformat()})",
             laws=tuple(laws),
             capped=True,
         )
