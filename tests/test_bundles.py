@@ -114,6 +114,15 @@ def test_export_then_import_gives_the_same_workspace(db):
     second = bundle_import_new(actor=Actor.cli(), document=json.loads(exported), name="Brightline Studio", owner=None)
     assert bundle_dumps(bundle_export(workspace=second.workspace)) == exported
     assert json.loads(exported) == demo_document()  # nothing in the demo was lost or invented
+    # Invoices too, with the hours they billed and a first step of their history each.
+    from outsourcer.payments.models import BilledTime, Invoice, InvoiceEvent
+
+    for ws in (first.workspace, second.workspace):
+        assert Invoice.objects.filter(workspace=ws).count() == len(demo_document()["invoices"])
+        assert InvoiceEvent.objects.filter(workspace=ws).count() == len(demo_document()["invoices"])
+        assert BilledTime.objects.filter(invoice__workspace=ws).count() == sum(
+            1 for e in demo_document()["engagements"] for t in e.get("time_entries", []) if "invoice_ref" in t
+        )
     fields = [f for f in Workspace.SETTINGS_FIELDS if f != "name"]  # every setting the bundle carries
     a, b = first.workspace, second.workspace
     assert {f: getattr(a, f) for f in fields} == {f: getattr(b, f) for f in fields}

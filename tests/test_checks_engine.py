@@ -203,6 +203,10 @@ def add_work(ws, i: int) -> None:
 
     engagement = EngagementFactory(
         contractor__workspace=ws,
+        contractor__stage=("approved", "preferred")[i % 2],
+        contractor__us_person=(True, False, None)[i % 3],
+        payment_terms_days=(None, 14, 30)[i % 3],
+        budget_cap=(None, Decimal(900), Decimal(5000))[(i // 2) % 3],
         status=("active", "draft", "completed", "paused")[i % 4],
         rate_model=("hourly", "retainer", "fixed")[i % 3],
         weekly_hour_cap=Decimal(2),
@@ -233,11 +237,34 @@ def add_work(ws, i: int) -> None:
     OriginalityMatch.objects.create(
         workspace=ws, submission=submission, other=other, similarity=0.3 + (i % 5) / 10, estimated=0.5
     )
+    add_invoices(engagement, milestone, i)
+
+
+def add_invoices(engagement, milestone, i: int) -> None:
+    """What the money and tax rules read: invoices open (some overdue), paid (some late, some by PayPal,
+    some in euros), billing a milestone or approved hours; varied by `i`."""
+    from outsourcer.payments.models import BilledTime, Invoice
+
+    ws = engagement.workspace
+    day = TODAY - dt.timedelta(days=10 + i % 60)
+    open_invoice = Invoice.objects.create(
+        workspace=ws, engagement=engagement, ref=f"open-{i}", amount=Decimal(400 + i), currency="USD",
+        received_on=day, status=("received", "approved", "scheduled")[i % 3],
+        milestone=milestone if i % 2 else None,
+    )  # fmt: skip
+    Invoice.objects.create(
+        workspace=ws, engagement=engagement, ref=f"paid-{i}", amount=Decimal(900), currency=("USD", "EUR")[i % 2],
+        received_on=day - dt.timedelta(days=20), status="paid", paid_on=day + dt.timedelta(days=i % 40),
+        channel=("ach", "paypal", "check")[i % 3],
+    )  # fmt: skip
+    entry = engagement.time_entries.filter(status="approved").first()
+    if entry is not None and i % 2:
+        BilledTime.objects.create(invoice=open_invoice, time_entry=entry)
 
 
 def test_a_whole_check_costs_the_same_queries_for_10_or_300_rows(db):
     def queries(n: int) -> int:
-        ws = WorkspaceFactory()
+        ws = WorkspaceFactory(fx_rates={"EUR": "1.1"})
         for i in range(n):
             TaskFactory(
                 workspace=ws,

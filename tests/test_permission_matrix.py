@@ -161,6 +161,24 @@ API_BODIES: dict[tuple[str, str], dict | Callable[[Workspace, User], dict]] = {
         "hours": 1.5,
     },
     ("POST", "/workspaces/{ws}/portal/time-entries/{time_entry}/submit"): {},
+    # Money: the sample invoice is approved (received 2026-11-02), of an active engagement.
+    ("POST", "/workspaces/{ws}/invoices"): lambda workspace, user: {
+        "engagement": str(EngagementFactory(contractor=ContractorFactory(workspace=workspace)).uuid),
+        "number": "M-1",
+        "amount": "750.00",
+        "received_on": "2026-11-20",
+    },
+    ("PATCH", "/workspaces/{ws}/invoices/{invoice}"): {"number": "M-2", "amount": "800"},
+    ("POST", "/workspaces/{ws}/invoices/{invoice}/status"): {
+        "status": "paid",
+        "paid_on": "2026-11-25",
+        "channel": "ach",
+    },
+    ("POST", "/workspaces/{ws}/portal/engagements/{engagement}/invoices"): {
+        "number": "P-7",
+        "amount": "300.00",
+        "issued_on": "2026-11-20",
+    },
 }
 
 
@@ -183,6 +201,16 @@ def _draft_time_entry(workspace: Workspace, user: User) -> str:
     return str(TimeEntryFactory(engagement=engagement, status="draft").uuid)
 
 
+def _received_invoice(workspace: Workspace, user: User) -> str:
+    from decimal import Decimal
+
+    from outsourcer.core.actor import Actor
+    from outsourcer.payments.services import invoice_create
+
+    engagement = EngagementFactory(contractor=_portal_contractor(workspace, user))
+    return str(invoice_create(actor=Actor.cli(), engagement=engagement, data={"amount": Decimal("120.00")}).uuid)
+
+
 # Operations that need their object in another state than the shared sample of tests/urlconf.py.
 API_SAMPLES: dict[tuple[str, str], dict[str, SampleMaker]] = {
     ("DELETE", "/workspaces/{ws}/engagements/{engagement}"): {"engagement": _draft_engagement},
@@ -190,6 +218,8 @@ API_SAMPLES: dict[tuple[str, str], dict[str, SampleMaker]] = {
     ("DELETE", "/workspaces/{ws}/milestones/{milestone}"): {"milestone": _milestone_without_work},
     ("POST", "/workspaces/{ws}/time-entries/{time_entry}/submit"): {"time_entry": _draft_time_entry},
     ("POST", "/workspaces/{ws}/portal/time-entries/{time_entry}/submit"): {"time_entry": _draft_time_entry},
+    ("PATCH", "/workspaces/{ws}/invoices/{invoice}"): {"invoice": _received_invoice},
+    ("DELETE", "/workspaces/{ws}/invoices/{invoice}"): {"invoice": _received_invoice},
 }
 
 

@@ -660,3 +660,105 @@ def test_the_command_refuses_bad_input(args, message):
         call_command("reminders", "--once", *args)
     assert str(refused.value) == message
     assert refused.value.returncode == 2
+
+
+# --- Invoices to pay ------------------------------------------------------------------------------------
+
+
+def payments_scenario(p: Personas):
+    """Acme owes Rosa (a preferred contractor, who signs in to the portal) and Ben: one approved invoice due in
+    three days, one scheduled in four, one received (unchecked) due tomorrow, one approved a day overdue, and
+    ones paid, disputed or long overdue; Ben has a received invoice whose computed due date passed yesterday."""
+    from outsourcer.payments.services import invoice_create, invoice_set_status
+
+    ws = p.workspace
+    actor = Actor.cli()
+    rosa = ContractorFactory(workspace=ws, name="Rosa Lind", portal_user=p.contractor, stage="preferred")
+    ben = ContractorFactory(workspace=ws, name="Ben Ode", stage="approved")
+    work = EngagementFactory(contractor=rosa, title="Website copy", status="active")
+    books = EngagementFactory(contractor=ben, title="Bookkeeping", status="active", payment_terms_days=14)
+    for engagement in (work, books):
+        CheckInFactory(engagement=engagement, on=TODAY)
+
+    def owed(engagement, number, status, due_in=None, **data):
+        if due_in is not None:
+            data["due_on"] = TODAY + dt.timedelta(days=due_in)
+        received = data.pop("received_on", TODAY - dt.timedelta(days=40))
+        invoice = invoice_create(
+            actor=actor, engagement=engagement,
+            data={"number": number, "amount": Decimal("500.00"), "received_on": received, **data},
+        )  # fmt: skip
+        steps = {"approved": ["approved"], "scheduled": ["approved", "scheduled"], "paid": ["approved", "paid"]}
+        for step in steps.get(status, [status] if status != "received" else []):
+            extra = {"paid_on": TODAY - dt.timedelta(days=2), "channel": "ach"} if step == "paid" else {}
+            if step == "disputed":
+                extra = {"note": "Wrong amount."}
+            invoice = invoice_set_status(actor=actor, invoice=invoice, status=step, **extra)
+        return invoice
+
+    soon = owed(work, "R-1", "approved", due_in=3)
+    owed(work, "R-2", "scheduled", due_in=4)  # not within three days yet
+    owed(work, "R-3", "received", due_in=1)  # not approved: no "due soon" (overdue once it passes, though)
+    late = owed(work, "R-4", "approved", due_in=-1)
+    owed(work, "R-5", "paid", due_in=-1)
+    owed(work, "R-6", "disputed", due_in=-2)  # on hold: not reminded
+    owed(work, "R-7", "approved", due_in=-31)  # the health check's by now
+    computed = owed(books, "B-1", "received", received_on=TODAY - dt.timedelta(days=15))  # + 14 days: yesterday
+    return soon, late, computed
+
+
+def test_payments_due_and_overdue_reach_owners_and_managers_once_by_smtp(personas, smtp):
+    soon, late, computed = payments_scenario(personas)
+    result = reminders_send(workspace=personas.workspace, today=TODAY)
+    assert (result.sent, result.failed) == (6, 0)
+    assert sorted({a for _f, rcpt in smtp.envelopes for a in rcpt}) == sorted(BUSINESS)  # never the contractor
+    for address in BUSINESS:
+        assert smtp.subjects(address) == [
+            "[Acme Design] Payment due in 3 days, on Sat 16 Jan 2027: invoice R-1 of Rosa Lind, 500.00 USD",
+            "[Acme Design] Payment overdue since Tue 12 Jan 2027: invoice B-1 of Ben Ode",
+            "[Acme Design] Payment overdue since Tue 12 Jan 2027: invoice R-4 of Rosa Lind, a preferred contractor",
+        ]
+    due = body(next(m for m in smtp.to("owner@acme.test") if "due in 3 days" in m["Subject"]))
+    assert "An approved invoice is due to be paid in 3 days, on Sat 16 Jan 2027." in due
+    assert "Invoice:    Invoice R-1, 500.00 USD" in due and "Why then:   stated on the invoice" in due
+    assert f"https://outsourcer.example.test/w/{personas.workspace.uuid}/invoices/{soon.uuid}/" in due
+    preferred = body(next(m for m in smtp.to("manager@acme.test") if "R-4" in m["Subject"]))
+    assert "An invoice of Rosa Lind, one of your preferred contractors, was due on Tue 12 Jan 2027" in preferred
+    assert "It is 1 day late." in preferred and "Late payments drive good contractors away" in preferred
+    plain = body(next(m for m in smtp.to("owner@acme.test") if "B-1" in m["Subject"]))
+    assert plain.startswith("An invoice was due on Tue 12 Jan 2027 and has not been paid. It is 1 day late.")
+    assert "+ 14 days (the engagement's payment terms)" in plain and "Check and approve it" in plain
+    assert "preferred" not in plain
+    keys = set(ReminderSent.objects.values_list("key", flat=True))
+    assert f"payment_due:{soon.uuid}:2027-01-16:owner@acme.test" in keys
+    assert f"payment_overdue:{late.uuid}:2027-01-12:manager@acme.test" in keys
+    assert f"payment_overdue:{computed.uuid}:2027-01-12:owner@acme.test" in keys
+
+    # Once: the same day again, and the next day (the same due dates), send nothing new about them.
+    assert reminders_send(workspace=personas.workspace, today=TODAY).sent == 0
+    assert reminders_send(workspace=personas.workspace, today=TODAY + dt.timedelta(days=1)).sent == 2  # R-2
+    later = reminders_send(workspace=personas.workspace, today=TODAY + dt.timedelta(days=2))
+    # Only what came up since: R-2 due within three days (the day before), R-3 (unchecked) overdue the day after.
+    assert (later.sent, later.already) == (2, 8)
+    assert sorted(str(m["Subject"]).split(": ", 1)[1] for m in smtp.to("owner@acme.test")[3:]) == [
+        "invoice R-2 of Rosa Lind, 500.00 USD",
+        "invoice R-3 of Rosa Lind, a preferred contractor",
+    ]
+    assert len(smtp.messages) == 10
+
+
+def test_payment_reminders_follow_each_person_s_preference(personas):
+    payments_scenario(personas)
+    ws = personas.workspace
+    preference_set(actor=Actor.cli(), workspace=ws, user=personas.owner, delivery=Delivery.DAILY)
+    preference_set(actor=Actor.cli(), workspace=ws, user=personas.manager, delivery=Delivery.OFF)
+    result = reminders_send(workspace=ws, today=TODAY)
+    assert (result.sent, result.digest, result.off) == (0, 3, 3)
+    assert mail.outbox == []
+    digests_send(workspace=ws, today=TODAY)
+    [digest] = mail.outbox
+    assert digest.to == ["owner@acme.test"]
+    assert digest.subject == "[Acme Design] Your reminders for Wed 13 Jan 2027: 3 items"
+    assert "Payment overdue since Tue 12 Jan 2027: invoice R-4 of Rosa Lind, a preferred contractor" in digest.body
+    assert "Payment due in 3 days, on Sat 16 Jan 2027: invoice R-1" in digest.body
+    assert set(ReminderSent.objects.values_list("kind", flat=True)) == {"payment_due", "payment_overdue", "digest"}

@@ -268,6 +268,8 @@ def test_2027_counts_the_january_payment_and_says_the_threshold_is_not_known(exa
         ("ben", Decimal("900.00"), False)
     ]
     assert not report.threshold.known
+    assert tax.report_years(workspace=example, today=AS_OF) == [2027, 2026, 2025]
+    assert tax.report_years(workspace=WorkspaceFactory(), today=AS_OF) == [2026, 2025]
 
 
 def test_the_report_reads_a_fixed_number_of_queries(example):

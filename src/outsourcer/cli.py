@@ -32,6 +32,8 @@ PRODUCT_COMMANDS = [
     ("time", "contractors' time entries: list, approve, reject"),
     ("milestones", "milestones across a workspace: list (--overdue)"),
     ("commitments", "what you promised your customers: list"),
+    ("invoices", "invoices: list (due dates and why), show, approve, pay"),
+    ("payables", "what is still to pay, the soonest due first (--this-week, --csv, --json)"),
     ("report", "year-end reports: 1099 (who needs a Form 1099-NEC for a year, --json or --csv)"),
     ("check", "run the health check on a workspace and report its findings (exit 1 on --fail-on)"),
     ("rules", "print the health-check rule catalogue (Markdown with --markdown)"),

@@ -26,6 +26,7 @@ from outsourcer.checks.api import router as checks_router
 from outsourcer.contractors.services import PossibleDuplicates
 from outsourcer.deliverables.api import router as deliverables_router
 from outsourcer.engagements.api import router as engagements_router
+from outsourcer.payments.api import router as payments_router
 from outsourcer.payments.api_tax import router as tax_router
 from outsourcer.planning.api import router as planning_router
 from outsourcer.portal.api import router as portal_router
@@ -81,6 +82,7 @@ api.add_router("", checks_router)
 api.add_router("", vetting_router)
 api.add_router("", engagements_router)
 api.add_router("", deliverables_router)
+api.add_router("", payments_router)
 api.add_router("", tax_router)
 api.add_router("", portal_router)
 

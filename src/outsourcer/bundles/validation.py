@@ -507,6 +507,7 @@ def _money(value: Any) -> Decimal | None:
 
 
 PAID_ONLY = ("paid_on", "channel", "backup_withholding")
+INVOICE_STATUSES = ("received", "approved", "scheduled", "paid", "disputed", "void")
 
 
 def _one_invoice_errors(path: list[Any], invoice: dict[str, Any]) -> list[BundleError]:
@@ -530,7 +531,7 @@ def _one_invoice_errors(path: list[Any], invoice: dict[str, Any]) -> list[Bundle
                     "a paid invoice needs how it was paid (it decides what goes on a 1099-NEC)",
                 )
             )
-    elif isinstance(invoice.get("status"), str):
+    elif invoice.get("status") in INVOICE_STATUSES:
         errors += [
             BundleError(json_path([*path, key]), f"only a paid invoice has {key!r} (this one is {invoice['status']})")
             for key in PAID_ONLY
@@ -562,8 +563,8 @@ def _invoice_errors(document: dict[str, Any]) -> list[BundleError]:
         path: list[Any] = ["invoices", i]
         errors += _one_invoice_errors(path, invoice)
         ref, engagement_ref = invoice.get("ref"), invoice.get("engagement_ref")
-        if isinstance(ref, str):
-            invoices.setdefault(ref, engagement_ref if isinstance(engagement_ref, str) else None)
+        if isinstance(ref, str):  # its engagement when that is one of the bundle's (else reported below)
+            invoices.setdefault(ref, engagement_ref if engagement_ref in engagements else None)
         if not isinstance(engagement_ref, str):
             continue
         engagement = engagements.get(engagement_ref)

@@ -21,7 +21,7 @@ from outsourcer.accounts.models import Workspace
 from outsourcer.accounts.settings_rules import to_base_currency
 from outsourcer.engagements.models import RUNNING, Engagement, RateModel, TimeEntry
 from outsourcer.payments.dues import DueDate, due_dates
-from outsourcer.payments.models import COMMITTED, OPEN, Invoice, Status
+from outsourcer.payments.models import COMMITTED, OPEN, Invoice, InvoiceEvent, Status
 
 CENT = Decimal("0.01")
 
@@ -442,3 +442,16 @@ def invoices_paid_late(*, workspace: Workspace, today: dt.date, days: int = 90) 
 
 def open_invoice_filter() -> Q:
     return Q(status__in=OPEN)
+
+
+def dispute_notes(invoices: list[Invoice]) -> dict[int, str]:
+    """Why each disputed invoice among `invoices` is disputed: the note of its latest step to disputed (one
+    query). The contractor sees it."""
+    disputed = [i.pk for i in invoices if i.status == Status.DISPUTED]
+    if not disputed:
+        return {}
+    notes: dict[int, str] = {}
+    steps = InvoiceEvent.objects.filter(invoice_id__in=disputed, to_status=Status.DISPUTED).order_by("at", "pk")
+    for invoice_id, note in steps.values_list("invoice_id", "note"):
+        notes[invoice_id] = note  # the latest wins
+    return notes

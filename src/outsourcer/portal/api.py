@@ -10,6 +10,7 @@ No `from __future__ import annotations` here: `@paginate` reads the annotations 
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -30,9 +31,15 @@ from outsourcer.engagements.api import time_entry_out
 from outsourcer.engagements.models import Engagement, TimeEntry
 from outsourcer.engagements.schemas import TimeEntryIn, TimeEntryOut, TimeStatusQuery
 from outsourcer.engagements.selectors import portal_engagements, time_entry_list
+from outsourcer.payments import serialize as money
+from outsourcer.payments.api import paged_invoices
+from outsourcer.payments.models import OPEN, Invoice
+from outsourcer.payments.schemas import EngagementQuery, InvoiceStatusQuery, PortalInvoiceIn, PortalInvoiceOut
+from outsourcer.payments.services import invoice_create
 from outsourcer.portal.schemas import PortalEngagementDetailOut, PortalEngagementOut, PortalSubmissionIn
 from outsourcer.portal.selectors import (
     communication_plan,
+    portal_invoices,
     portal_milestones,
     portal_time_entries,
     sent_brief,
@@ -208,3 +215,71 @@ def portal_time_entry_submit(request: HttpRequest, ws: uuid.UUID, time_entry: uu
     with conflicts("status"):
         engagements.time_entry_submit(actor=Actor.api(request), entry=entry)
     return time_entry_out(entry)
+
+
+# --- Invoices --------------------------------------------------------------------------------------
+
+
+def _portal_invoice_page(request: HttpRequest, rows: list[Invoice]) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    return money.portal_invoice_dicts(rows, today=today_in(rows[0].workspace.time_zone))
+
+
+def _portal_invoice_out(access: WorkspaceAccess, invoice: Invoice) -> dict[str, Any]:
+    row = access.get(portal_invoices(access=access), invoice.uuid)
+    today = today_in(access.workspace.time_zone)
+    return money.portal_invoice_dicts([row], today=today)[0]
+
+
+@router.get(
+    "/workspaces/{ws}/portal/invoices",
+    response=list[PortalInvoiceOut],
+    summary="Your invoices (contractor portal)",
+    description=(
+        "The invoices of your engagements, the latest received first: whether each is approved, scheduled, "
+        "paid or disputed (and why), when it is due and why, and the day it was paid. For the business's "
+        "members, every engagement's but drafts', as a preview."
+    ),
+)
+@requires("portal")
+@paginate(paged_invoices(_portal_invoice_page))
+def portal_invoice_index(
+    request: HttpRequest, ws: uuid.UUID, status: InvoiceStatusQuery = "", engagement: EngagementQuery = None
+) -> Any:
+    access = api_door(request, ws, "portal")
+    rows = portal_invoices(access=access).select_related("workspace")
+    if status == "open":
+        rows = rows.filter(status__in=OPEN)
+    elif status:
+        rows = rows.filter(status=status)
+    if engagement is not None:
+        rows = rows.filter(engagement__uuid=engagement)
+    return rows.order_by("-received_on", "-issued_on", "ref", "pk")
+
+
+@router.post(
+    "/workspaces/{ws}/portal/engagements/{engagement}/invoices",
+    response={201: PortalInvoiceOut, 409: ConflictOut},
+    summary="Send an invoice for one of your engagements (contractor portal)",
+    description=(
+        "It arrives as received today in the workspace, for the business to approve; its ref is made up. "
+        "An engagement not started yet takes none (409). The API takes no file: upload the PDF or image of "
+        "your invoice on the portal's page instead."
+    ),
+)
+@requires("contribute")
+def portal_invoice_create(
+    request: HttpRequest, ws: uuid.UUID, engagement: uuid.UUID, payload: PortalInvoiceIn
+) -> Status[Any]:
+    access = api_door(request, ws, "contribute")
+    row = _engagement(access, engagement)
+    data = {key: value for key, value in payload.dict(exclude={"milestone"}).items() if value is not None}
+    if payload.milestone is not None:
+        milestone = portal_milestones(access=access).filter(uuid=payload.milestone, engagement=row).first()
+        if milestone is None:
+            raise ValidationError({"milestone": ["No such milestone on this engagement."]})
+        data["milestone"] = milestone
+    with conflicts("engagement"):
+        invoice = invoice_create(actor=Actor.api(request), engagement=row, data=data, from_portal=True)
+    return Status(201, _portal_invoice_out(access, invoice))

@@ -1,5 +1,6 @@
-"""Forms of the contractor portal: delivering a milestone and logging hours. They check the shape of the
-input; the rules (what may be submitted when, locked hours, the engagement's dates) live in the services."""
+"""Forms of the contractor portal: delivering a milestone, logging hours and sending an invoice. They check
+the shape of the input; the rules (what may be submitted when, locked hours, the engagement's dates, an
+invoice's amount and file) live in the services."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from outsourcer.contractors.services import MAX_DOCUMENT_BYTES
 from outsourcer.deliverables.services import EARLIEST_DAY, LATEST_DAY, MAX_FILE_BYTES, MAX_FILES, MAX_LINKS
+from outsourcer.engagements.forms import date_field, decimal_field
 
 
 class MultipleFileInput(forms.FileInput):
@@ -111,3 +114,48 @@ class TimeEntryEditForm(TimeEntryForm):
     """Correcting an entry that is not approved yet; submitting it is a separate button."""
 
     submit = None  # type: ignore[assignment]
+
+
+class PortalInvoiceForm(forms.Form):
+    """An invoice the contractor sends: a copy of it (PDF or image) and the figures it states. It is dated
+    received today; the checks (an amount above zero, the milestone, the dates) are the service's."""
+
+    file = forms.FileField(
+        label="Your invoice",
+        help_text=f"A PDF, PNG or JPEG of at most {MAX_DOCUMENT_BYTES // 2**20} MiB.",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+    number = forms.CharField(label="Invoice number", max_length=64, required=False, help_text="As on your invoice.")
+    issued_on = date_field("Date on the invoice")
+    amount = decimal_field("Amount", required=True, help_text="The total you bill, as on the invoice.")
+    currency = forms.CharField(
+        label="Currency",
+        min_length=3,
+        max_length=3,
+        required=False,
+        help_text="Three letters, e.g. EUR; leave empty for the engagement's.",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": "4"}),
+    )
+    milestone = forms.ChoiceField(label="Milestone", required=False, help_text="When it bills one milestone.")
+    due_on = date_field("Due date", help_text="Only when your invoice states one.")
+    note = forms.CharField(
+        label="A note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Anything the business should know about it.",
+    )
+
+    def __init__(self, *args: Any, milestones: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].choices = [("", "None"), *(milestones or [])]  # type: ignore[attr-defined]
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or "").strip().upper()
+
+    def service_data(self) -> dict[str, Any]:
+        """The fields for invoice_create (the milestone is added by the view, as a row)."""
+        data = {name: self.cleaned_data[name] for name in ("number", "issued_on", "amount", "due_on", "note")}
+        if self.cleaned_data["currency"]:
+            data["currency"] = self.cleaned_data["currency"]
+        return data

@@ -31,6 +31,7 @@ from outsourcer.engagements.models import (
     TimeEntry,
 )
 from outsourcer.engagements.selectors import portal_contractors, portal_engagements
+from outsourcer.payments.models import Invoice
 
 DUE_SOON_DAYS = 14  # an open milestone due within this many days needs the contractor now
 NEW_BRIEF_DAYS = 14  # a brief version sent this recently is news
@@ -103,6 +104,13 @@ def portal_submission_files(*, access: WorkspaceAccess) -> QuerySet[SubmissionFi
     return SubmissionFile.objects.filter(
         workspace=access.workspace, submission__milestone__engagement__in=portal_engagements(access=access)
     )
+
+
+def portal_invoices(*, access: WorkspaceAccess) -> QuerySet[Invoice]:
+    """Invoices of the portal's engagements (a contractor's own), with what their rows and due dates read."""
+    return Invoice.objects.filter(
+        workspace=access.workspace, engagement__in=portal_engagements(access=access)
+    ).select_related("engagement__contractor", "engagement__workspace", "milestone")
 
 
 # --- The home page: what needs the contractor, and whom to ask -------------------------------------

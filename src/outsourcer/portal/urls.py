@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outsourcer.portal import views
+from outsourcer.portal import views, views_invoices
 
 app_name = "portal"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("portal/milestones/<uuid:milestone>/", views.milestone, name="milestone"),
     path("portal/time/<uuid:time_entry>/", views.time_entry, name="time_entry"),
     path("portal/files/<uuid:submission_file>/", views.submission_file, name="submission_file"),
+    path("portal/invoices/", views_invoices.invoices, name="invoices"),
+    path("portal/engagements/<uuid:engagement>/invoices/new/", views_invoices.invoice_new, name="invoice_new"),
+    path("portal/invoices/<uuid:invoice>/file", views_invoices.invoice_file, name="invoice_file"),
 ]

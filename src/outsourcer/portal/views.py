@@ -1,5 +1,5 @@
 """The contractor portal's web face: a contractor's own engagements, their sent brief, milestones to deliver,
-hours to log, and the feedback the business chose to share.
+hours to log, the feedback the business chose to share, and their invoices (views_invoices).
 
 A contractor reaches only their own rows (through `portal_engagements` / `portal_contractors`; anything
 else is a 404). Owners, managers and viewers open the same pages as a preview of one contractor's portal;
@@ -35,6 +35,9 @@ from outsourcer.engagements.services import (
     time_entry_submit,
     time_entry_update,
 )
+from outsourcer.payments.models import Invoice
+from outsourcer.payments.selectors import dispute_notes
+from outsourcer.payments.views import invoice_rows
 from outsourcer.portal.forms import SubmitWorkForm, TimeEntryEditForm, TimeEntryForm
 from outsourcer.portal.selectors import (
     brief_sections,
@@ -45,6 +48,7 @@ from outsourcer.portal.selectors import (
     milestone_submissions,
     portal_attention,
     portal_engagement_list,
+    portal_invoices,
     portal_milestones,
     portal_submission_files,
     portal_time_entries,
@@ -93,6 +97,15 @@ def _plan(engagement: Engagement) -> CommunicationPlan | None:
 
 def _url(name: str, access: WorkspaceAccess, **kwargs: Any) -> str:
     return reverse(name, kwargs={"ws": access.workspace.uuid, **kwargs})
+
+
+def portal_invoice_rows(access: WorkspaceAccess, invoices: list[Invoice]) -> list[dict[str, Any]]:
+    """Each invoice with its due date and where it stands (`payments/_due.html`), and why it is disputed."""
+    notes = dispute_notes(invoices)
+    return [
+        {"invoice": row.invoice, "due": row.due, "timing": row.timing, "dispute": notes.get(row.invoice.pk, "")}
+        for row in invoice_rows(invoices, _today(access))
+    ]
 
 
 # --- Home ----------------------------------------------------------------------------------------
@@ -165,6 +178,9 @@ def engagement(request: HttpRequest, access: WorkspaceAccess, engagement: Any) -
         "ratings": list(shared_ratings(engagement=obj)),
         "time": time_summary(engagement=obj),
         "today": _today(access),
+        "invoices": portal_invoice_rows(
+            access, list(portal_invoices(access=access).filter(engagement=obj).order_by("-received_on", "-pk"))
+        ),
     }
     return _render(request, access, "portal/engagement.html", context)
 

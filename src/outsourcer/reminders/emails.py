@@ -16,7 +16,7 @@ from outsourcer.accounts.models import Workspace
 from outsourcer.core.text import email_subject, one_line
 from outsourcer.deliverables.models import Milestone
 from outsourcer.reminders.links import milestone_link, page_link, settings_link
-from outsourcer.reminders.selectors import Silence, TimeWaiting
+from outsourcer.reminders.selectors import PaymentDue, Silence, TimeWaiting
 
 BODY_MAX = 20000
 
@@ -106,6 +106,37 @@ def silence(found: Silence, *, workspace: Workspace) -> tuple[str, str]:
         "workspace": workspace,
     }
     return _subject(workspace, f"No check-in for {found.days} days: {engagement.title}"), _body("silence.txt", context)
+
+
+def _invoice_context(found: PaymentDue) -> dict[str, Any]:
+    invoice = found.invoice
+    workspace = invoice.workspace
+    return {
+        "invoice": invoice,
+        "name": f"invoice {invoice.number}" if invoice.number else f"invoice {invoice.ref}",
+        "amount": f"{invoice.amount:,.2f} {invoice.currency}",
+        "engagement": invoice.engagement,
+        "contractor": invoice.engagement.contractor,
+        "preferred": found.preferred,
+        "due": day(found.due.on),
+        "basis": found.due.basis,
+        "laws": [law.name for law in found.due.laws],
+        "url": page_link(workspace, "payments:invoice", invoice=invoice.uuid),
+        "workspace": workspace,
+    }
+
+
+def payment_due_soon(found: PaymentDue, today: dt.date) -> tuple[str, str]:
+    context = {**_invoice_context(found), "when": _when(found.due.on, today)}
+    subject = f"Payment due {context['when']}: {context['name']} of {context['contractor'].name}, {context['amount']}"
+    return _subject(found.invoice.workspace, subject), _body("payment_due.txt", context)
+
+
+def payment_overdue(found: PaymentDue, today: dt.date) -> tuple[str, str]:
+    context = {**_invoice_context(found), "late": (today - found.due.on).days}
+    who = context["contractor"].name + (", a preferred contractor" if found.preferred else "")
+    subject = f"Payment overdue since {context['due']}: {context['name']} of {who}"
+    return _subject(found.invoice.workspace, subject), _body("payment_overdue.txt", context)
 
 
 def digest(workspace: Workspace, *, on: dt.date, items: list[tuple[str, str]]) -> tuple[str, str]:

@@ -1,5 +1,5 @@
-"""Reads for reminders: what is due, late, waiting or silent in a workspace, who hears of it, and the
-rows of one person's calendar feed.
+"""Reads for reminders: what is due, late, waiting or silent in a workspace (milestones, hours, check-ins,
+invoices to pay), who hears of it, and the rows of one person's calendar feed.
 
 Every date here is a day in the workspace's own zone; the caller passes `today` (see
 `outsourcer.core.timezones.today_in`), so a job that runs at 23:30 in New York is about that day.
@@ -16,9 +16,14 @@ from django.db.models import Max, Q, QuerySet
 
 from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.accounts.models import Membership, Role, User, Workspace
+from outsourcer.contractors.models import Stage
 from outsourcer.deliverables.models import OPEN_STATUSES, Milestone
 from outsourcer.engagements.models import RUNNING, CustomerCommitment, Engagement
 from outsourcer.engagements.selectors import portal_engagements, silent_since, time_waiting_for_approval
+from outsourcer.payments.dues import DueDate, due_dates
+from outsourcer.payments.models import OPEN as OPEN_INVOICE
+from outsourcer.payments.models import Invoice
+from outsourcer.payments.models import Status as InvoiceStatus
 from outsourcer.reminders.models import CalendarFeed, Delivery, ReminderPreference, ReminderSent
 
 DUE_SOON_DAYS = 3  # a milestone due within this many days (today included) is "coming up"
@@ -122,6 +127,58 @@ def silent_engagements(*, workspace: Workspace, today: dt.date) -> list[Silence]
         if days > limit:
             found.append(Silence(engagement=engagement, since=since, days=days))
     return found
+
+
+# --- What is to pay --------------------------------------------------------------------------------
+
+PAYMENT_DUE_DAYS = 3  # an approved or scheduled invoice due within this many days (today included) is coming up
+PAYMENT_OVERDUE_LOOKBACK_DAYS = 30  # older misses are the health check's (money/late-payment) to list
+
+
+@dataclass(frozen=True)
+class PaymentDue:
+    """An invoice still to pay and its effective due date (`payments.dues`: stated, terms or a law's cap)."""
+
+    invoice: Invoice
+    due: DueDate
+
+    @property
+    def preferred(self) -> bool:
+        return bool(self.invoice.engagement.contractor.stage == Stage.PREFERRED)
+
+
+def _open_invoices_due(
+    *, workspace: Workspace, statuses: frozenset[str], first: dt.date, last: dt.date
+) -> list[PaymentDue]:
+    """Invoices in `statuses` whose effective due date falls from `first` to `last` (two queries: the due
+    date may be computed, so it is worked out for each open invoice, as the payables view does)."""
+    rows = list(
+        Invoice.objects.filter(workspace=workspace, status__in=statuses)
+        .select_related("engagement__contractor", "engagement__workspace", "milestone", "workspace")
+        .order_by("pk")
+    )
+    dues = due_dates(rows)
+    found = [
+        PaymentDue(invoice=i, due=due) for i in rows if (due := dues[i.pk]) is not None and first <= due.on <= last
+    ]
+    return sorted(found, key=lambda p: (p.due.on, p.invoice.pk))
+
+
+def payments_due_soon(*, workspace: Workspace, today: dt.date) -> list[PaymentDue]:
+    """Approved or scheduled invoices due between today and PAYMENT_DUE_DAYS from now."""
+    return _open_invoices_due(
+        workspace=workspace, statuses=frozenset({InvoiceStatus.APPROVED, InvoiceStatus.SCHEDULED}), first=today,
+        last=today + dt.timedelta(days=PAYMENT_DUE_DAYS),
+    )  # fmt: skip
+
+
+def payments_overdue(*, workspace: Workspace, today: dt.date) -> list[PaymentDue]:
+    """Invoices still to pay (received, approved or scheduled) past their due date, at most
+    PAYMENT_OVERDUE_LOOKBACK_DAYS ago: RULES.md's money/late-payment, as it happens."""
+    return _open_invoices_due(
+        workspace=workspace, statuses=OPEN_INVOICE, first=today - dt.timedelta(days=PAYMENT_OVERDUE_LOOKBACK_DAYS),
+        last=today - dt.timedelta(days=1),
+    )  # fmt: skip
 
 
 # --- Who hears of it --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Sending reminders, each exactly once, the daily digest, delivery preferences and calendar feeds.
 
-Once-only: every reminder has a key, `kind:subject:occasion:recipient` (a milestone's due date, the
-day an engagement fell silent...). Before sending, a worker claims the key by inserting a
+Once-only: every reminder has a key, `kind:subject:occasion:recipient` (a milestone's or an invoice's
+due date, the day an engagement fell silent...). Before sending, a worker claims the key by inserting a
 `ReminderSent` row in a transaction of its own; the unique (workspace, key) constraint lets exactly
 one worker win, however many run at once, and the loser skips. The email goes out after that commit,
 then the row is marked sent. When sending fails the claim is deleted, so the next run tries again.
@@ -36,6 +36,8 @@ from outsourcer.reminders.selectors import (
     digest_waiting,
     milestones_due_soon,
     milestones_overdue,
+    payments_due_soon,
+    payments_overdue,
     preferences,
     silent_engagements,
     time_waiting_too_long,
@@ -56,6 +58,8 @@ class Kind:
     OVERDUE = "overdue"
     TIME_WAITING = "time_waiting"
     SILENCE = "silence"
+    PAYMENT_DUE = "payment_due"
+    PAYMENT_OVERDUE = "payment_overdue"
     DIGEST = "digest"
 
 
@@ -64,6 +68,8 @@ KIND_LABELS = {
     Kind.OVERDUE: "Milestone overdue",
     Kind.TIME_WAITING: "Time waiting for approval",
     Kind.SILENCE: "No check-in",
+    Kind.PAYMENT_DUE: "Payment due soon",
+    Kind.PAYMENT_OVERDUE: "Payment overdue",
     Kind.DIGEST: "Daily digest",
 }
 
@@ -134,6 +140,11 @@ def reminders_planned(*, workspace: Workspace, today: dt.date) -> list[Reminder]
             push(Kind.TIME_WAITING, waiting.engagement.uuid, waiting.since, business, text)
         for found in silent_engagements(workspace=workspace, today=today):
             push(Kind.SILENCE, found.engagement.uuid, found.since, business, emails.silence(found, workspace=workspace))
+        # Invoices to pay: each keyed by its due date, so a new due date (the invoice corrected) is a new occasion.
+        for due in payments_due_soon(workspace=workspace, today=today):
+            push(Kind.PAYMENT_DUE, due.invoice.uuid, due.due.on, business, emails.payment_due_soon(due, today))
+        for due in payments_overdue(workspace=workspace, today=today):
+            push(Kind.PAYMENT_OVERDUE, due.invoice.uuid, due.due.on, business, emails.payment_overdue(due, today))
 
     unique: dict[str, Reminder] = {}
     for reminder in planned:  # the same person as contractor and as manager hears of it once

@@ -19,6 +19,7 @@ from outsourcer.reminders.forms import PreferenceForm
 from outsourcer.reminders.selectors import (
     BUSINESS_ROLES,
     DUE_SOON_DAYS,
+    PAYMENT_DUE_DAYS,
     TIME_WAITING_DAYS,
     feed_by_token,
     feed_for_user,
@@ -53,6 +54,8 @@ def _what_you_get(access: WorkspaceAccess) -> list[str]:
             "A milestone past its due date and not submitted.",
             f"Hours a contractor submitted more than {TIME_WAITING_DAYS} days ago, still waiting for approval.",
             f"An engagement with no check-in for more than {silence} days (your workspace's silence limit).",
+            f"An approved or scheduled invoice due to be paid within {PAYMENT_DUE_DAYS} days.",
+            "An invoice past its due date and still not paid (saying so when the contractor is a preferred one).",
         ]
     return []
 

@@ -26,7 +26,7 @@ from outsourcer.payments.selectors import ON_TIME_WINDOW_DAYS, on_time_tally, pa
 # A contractor rated this well on average (overall score) counts as a good worker, preferred or not.
 GOOD_RATING = Decimal("4.5")
 
-WAITING_WORDS = {
+WAITING_WORDS: dict[str, str] = {
     Status.RECEIVED: "received but not yet approved",
     Status.APPROVED: "approved but not paid",
     Status.SCHEDULED: "scheduled but not paid",
