@@ -107,7 +107,7 @@ def test_list_and_show_json_are_the_api_shape(ws: Workspace):
 def test_show_tells_the_due_date_its_basis_and_the_history(ws: Workspace):
     out = run("invoices", "show", "late", "--workspace", "acme")
     assert "Invoice A-7 (late): 500.00 USD, approved" in out
-    assert "+ 14 days (the engagement's payment terms)" in out
+    assert "    Why: received " in out and "+ 14 days (the engagement's payment terms)" in out
     assert "Stands: 6 days overdue" in out and "Next: disputed, paid, scheduled, void" in out
     assert "received -> approved by command line" in out
 

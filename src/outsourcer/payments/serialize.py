@@ -6,7 +6,9 @@ Amounts stay `Decimal` here; the schemas write them as strings with two places.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 from outsourcer.accounts.models import Workspace
@@ -121,6 +123,35 @@ def invoice_detail_dict(i: Invoice, due: DueDate | None, *, today: dt.date) -> d
         "time_entries": [{"id": t.uuid, "worked_on": t.worked_on, "hours": t.hours} for t in entries],
         "events": [event_dict(e) for e in i.events.order_by("at", "pk")],
     }
+
+
+# --- What to pay, as CSV -----------------------------------------------------------------------------
+
+PAYABLES_CSV_COLUMNS = (
+    "ref", "number", "contractor", "engagement", "amount", "currency", "due_on", "days_overdue", "status",
+)  # fmt: skip
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def payables_csv(rows: list[Payable]) -> str:
+    """What to pay as CSV, in the columns of the web page's this-week download (tests hold the two equal)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PAYABLES_CSV_COLUMNS)
+    for p in rows:
+        i = p.invoice
+        cells = (
+            i.ref, i.number, i.engagement.contractor.name, i.engagement.title, f"{i.amount:.2f}", i.currency,
+            p.due.on.isoformat() if p.due else "", p.days_overdue, i.status,
+        )  # fmt: skip
+        writer.writerow([csv_cell(value) for value in cells])
+    return out.getvalue()
 
 
 # --- The contractor portal ---------------------------------------------------------------------------

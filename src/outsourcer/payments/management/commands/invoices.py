@@ -31,7 +31,7 @@ def money(amount: Any, currency: str) -> str:
     return f"{money_text(Decimal(amount))} {currency}"
 
 
-def standing(d: dict[str, Any]) -> str:
+def standing(d: dict[str, Any], today: dt.date) -> str:
     """Where an invoice stands against its due date, in words."""
     status = d["status"]
     if status == Status.VOID:
@@ -44,8 +44,11 @@ def standing(d: dict[str, Any]) -> str:
         return "no date to count from"
     late = d["days_overdue"] or 0
     if late:
-        return f"{late} day{'s' if late != 1 else ''} overdue"
-    return f"due {day_text(d['due_on_effective'])}"
+        words = f"{late} day{'s' if late != 1 else ''} overdue"
+    else:
+        ahead = (d["due_on_effective"] - today).days
+        words = {0: "due today", 1: "due tomorrow"}.get(ahead, f"due in {ahead} days")
+    return words + (" (on hold: disputed)" if status == Status.DISPUTED else "")
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -157,7 +160,8 @@ class Command(WorkspaceCommand):
                 workspace=workspace, status=options["status"] or "", engagement=engagement, contractor=contractor
             )
         )
-        rows = serialize.invoice_dicts(found, today=today_in(workspace.time_zone))
+        today = today_in(workspace.time_zone)
+        rows = serialize.invoice_dicts(found, today=today)
         if options["json"]:
             self.print_json(InvoiceOut, rows)
             return
@@ -174,7 +178,7 @@ class Command(WorkspaceCommand):
             table.add_row(
                 r["ref"], r["number"] or "-", r["contractor_name"], f"{r['engagement_title']} ({r['engagement_ref']})",
                 money(r["amount"], r["currency"]), Status(r["status"]).label, day_text(r["due_on_effective"]),
-                standing(r),
+                standing(r, today),
             )  # fmt: skip
         self.print_table(table)
         overdue = sum(1 for r in rows if r["days_overdue"])
@@ -186,9 +190,9 @@ class Command(WorkspaceCommand):
         if options["json"]:
             self.print_json(InvoiceDetailOut, data)
             return
-        self.stdout.write("\n".join(self._lines(data)))
+        self.stdout.write("\n".join(self._lines(data, today_in(access.workspace.time_zone))))
 
-    def _lines(self, d: dict[str, Any]) -> list[str]:
+    def _lines(self, d: dict[str, Any], today: dt.date) -> list[str]:
         title = f"Invoice {d['number']} ({d['ref']})" if d["number"] else f"Invoice {d['ref']}"
         lines = [
             f"{title}: {money(d['amount'], d['currency'])}, {Status(d['status']).label.lower()}",
@@ -197,11 +201,12 @@ class Command(WorkspaceCommand):
             + (f", milestone {d['milestone_ref']}" if d["milestone_ref"] else ""),
             f"  Issued: {day_text(d['issued_on'])}   Received: {day_text(d['received_on'])}"
             + ("   (sent in the portal)" if d["from_portal"] else ""),
-            f"  Due: {day_text(d['due_on_effective'])}: {d['due_basis']}",
+            f"  Due: {day_text(d['due_on_effective'])}",
+            f"    Why: {d['due_basis']}",
         ]
         for law in d["laws"]:
             lines.append(f"    Covered by {law['name']} ({law['citation']})")
-        lines.append(f"  Stands: {standing(d)}")
+        lines.append(f"  Stands: {standing(d, today)}")
         if d["status"] == Status.PAID:
             withheld = d["backup_withholding"]
             extra = f", backup withholding {money(withheld, d['currency'])}" if withheld else ""

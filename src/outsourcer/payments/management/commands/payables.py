@@ -18,7 +18,6 @@ from outsourcer.payments.management.commands.invoices import money, standing
 from outsourcer.payments.models import Status
 from outsourcer.payments.schemas import InvoiceOut
 from outsourcer.payments.selectors import pay_this_week, payables
-from outsourcer.payments.views_budgets import payables_csv_text
 
 
 class Command(WorkspaceCommand):
@@ -41,7 +40,7 @@ class Command(WorkspaceCommand):
         today = today_in(workspace.time_zone)
         found = (pay_this_week if options["this_week"] else payables)(workspace=workspace, today=today)
         if options["csv"]:
-            self.stdout.write(payables_csv_text(found), ending="")
+            self.stdout.write(serialize.payables_csv(found), ending="")
             return
         rows = serialize.payable_dicts(found, today=today)
         if options["json"]:
@@ -61,8 +60,8 @@ class Command(WorkspaceCommand):
             totals[r["currency"]] += Decimal(r["amount"])
             invoice = f"{r['number']} ({r['ref']})" if r["number"] else r["ref"]
             table.add_row(
-                day_text(r["due_on_effective"]), standing(r), r["contractor_name"], r["engagement_title"], invoice,
-                money(r["amount"], r["currency"]), Status(r["status"]).label,
+                day_text(r["due_on_effective"]), standing(r, today), r["contractor_name"], r["engagement_title"],
+                invoice, money(r["amount"], r["currency"]), Status(r["status"]).label,
             )  # fmt: skip
         self.print_table(table)
         overdue = sum(1 for r in rows if r["days_overdue"])
