@@ -153,7 +153,11 @@ API_BODIES: dict[tuple[str, str], dict | Callable[[Workspace, User], dict]] = {
     },
     ("PATCH", "/workspaces/{ws}/reviews/{review}"): {"shared_with_contractor": False},
     ("POST", "/workspaces/{ws}/milestones/{milestone}/deliver"): {"on": "2026-12-01", "confirm_unreviewed": True},
-    ("POST", "/workspaces/{ws}/reference-texts"): {"title": "Our about page", "text": "We design brands since 2009."},
+    ("POST", "/workspaces/{ws}/reference-texts"): {
+        "title": "Our about page",
+        "text": "We design brands for small businesses in New York and have done so since 2009. Our studio works "
+        "with bakeries, clinics and shops that want to look as good as they are, and we write every word ourselves.",
+    },
     # The contractor portal: the contractor persona's samples are their own.
     ("POST", "/workspaces/{ws}/portal/milestones/{milestone}/submissions"): {"text": "Here is my revision."},
     ("POST", "/workspaces/{ws}/portal/engagements/{engagement}/time-entries"): {

@@ -148,8 +148,8 @@ def _due_years(ctx: CheckContext) -> list[int]:
     ),
     fix=(
         "Open the 1099-NEC year-end report for the year (the tax forms page under Money, or the command "
-        "outsourcer report 1099), check each payee's W-9 details, download the CSV for the IRS's IRIS portal, add the TINs and addresses, and file before the deadline. "
-        "Send the contractor their copy by the same day."
+        "outsourcer report 1099), check each payee's W-9 details, download the CSV for the IRS's IRIS portal, "
+        "add the TINs and addresses, and file before the deadline. Send the contractor their copy by the same day."
     ),
     source="research 4.1-4.3",
 )
