@@ -167,8 +167,17 @@ def test_committed_spend_is_committed_invoices_plus_unbilled_approved_hours_at_t
 
     committed = [(currency, amount) for status, currency, amount in invoices if status in COMMITTED]
     invoiced = sum((amount * r for currency, amount in committed if (r := _rate(fx, currency)) is not None), Decimal(0))
+
+    # Approved hours count as time until an approved, scheduled or paid invoice bills them.
+    def billed_by_committed(i: int, billed: bool) -> bool:
+        return bool(billed and stored) and invoices[i % len(stored)][0] in COMMITTED
+
     unbilled_hours = sum(
-        (hours for hours, status, billed in entries if status == TimeEntry.Status.APPROVED and not (billed and stored)),
+        (
+            hours
+            for i, (hours, status, billed) in enumerate(entries)
+            if status == TimeEntry.Status.APPROVED and not billed_by_committed(i, billed)
+        ),
         Decimal(0),
     )
     budget = budget_for(engagement=work)

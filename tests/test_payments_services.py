@@ -182,3 +182,33 @@ def test_spend_adds_up_the_same_by_contractor_month_and_category_in_the_base_cur
     assert sum(found.by_contractor.values()) == sum(found.by_month.values()) == sum(found.by_category.values())
     assert found.by_category == {"Uncategorised": Decimal("220.00"), "design": Decimal("150.00")}
     assert found.by_month == {dt.date(2026, 10, 1): Decimal("100.00"), dt.date(2026, 11, 1): Decimal("270.00")}
+
+
+def test_a_stated_due_date_is_still_capped_by_the_law_and_names_it():
+    engagement = _engagement(region="NY", payment_terms_days=90, budget_cap=Decimal(5000))
+    invoice = _invoice(engagement, amount=Decimal(5000), issued_on=dt.date(2026, 11, 2), due_on=dt.date(2027, 3, 1))
+    due = invoice_due(invoice)
+    assert (due.on, due.capped) == (dt.date(2026, 12, 2), True)  # 30 days after the invoiced work
+    assert [law.id for law in due.laws] == ["nys-fifa"]
+    assert "the invoice states 2027-03-01" in due.basis
+    within = _invoice(engagement, amount=Decimal(5000), issued_on=dt.date(2026, 11, 2), due_on=dt.date(2026, 11, 20))
+    assert (invoice_due(within).on, invoice_due(within).capped, invoice_due(within).basis) == (
+        dt.date(2026, 11, 20),
+        False,
+        "stated on the invoice",
+    )
+
+
+def test_hours_stay_committed_until_an_approved_invoice_bills_them_and_a_void_one_releases_them():
+    engagement = _engagement(rate_model="hourly", rate_amount=Decimal(60), budget_cap=Decimal(1000))
+    entry = TimeEntryFactory(engagement=engagement, status="approved", hours=Decimal(10))
+    assert budget_for(engagement=engagement).committed == Decimal(600)
+    invoice = invoice_create(actor=ACTOR, engagement=engagement, data={"amount": Decimal(600)}, time_entries=[entry])
+    assert budget_for(engagement=engagement).committed == Decimal(600)  # received: still counted as time
+    invoice_set_status(actor=ACTOR, invoice=invoice, status="approved")
+    budget = budget_for(engagement=engagement)
+    assert (budget.invoiced, budget.unbilled_time) == (Decimal(600), Decimal(0))  # counted once, as the invoice
+    invoice_set_status(actor=ACTOR, invoice=invoice, status="void")
+    assert budget_for(engagement=engagement).committed == Decimal(600)  # back to time
+    again = invoice_create(actor=ACTOR, engagement=engagement, data={"amount": Decimal(600)}, time_entries=[entry])
+    assert list(again.time_entries.all()) == [entry]

@@ -74,27 +74,32 @@ def _completed_on(invoice: Invoice, accepted: dict[int, dt.date]) -> tuple[dt.da
 
 
 def invoice_due(invoice: Invoice, *, accepted: dict[int, dt.date] | None = None) -> DueDate | None:
-    """The due date of one invoice with its reasons; None when it has no date to count from."""
+    """The due date of one invoice with its reasons; None when it has no date to count from.
+
+    A law's limit applies to a date the invoice states as much as to the terms: the laws let the
+    parties agree a payment date, but never one later than they allow after the work is done.
+    """
     if accepted is None:
         accepted = completion_dates([invoice])
-    if invoice.due_on:
-        return DueDate(on=invoice.due_on, basis="stated on the invoice")
     start = invoice.received_on or invoice.issued_on
-    if start is None:
-        return None
     engagement = invoice.engagement
     workspace = engagement.workspace
-    if engagement.payment_terms_days is not None:
-        days, source = engagement.payment_terms_days, "the engagement's payment terms"
+    if invoice.due_on:
+        due, basis = invoice.due_on, "stated on the invoice"
+    elif start is None:
+        return None
     else:
-        days = int(workspace.effective_policy["default_payment_terms_days"])
-        source = "the workspace's default payment terms"
-    start_word = "received" if invoice.received_on else "issued"
-    due = start + dt.timedelta(days=days)
-    basis = f"{start_word} {start.isoformat()} + {days} days ({source})"
+        if engagement.payment_terms_days is not None:
+            days, source = engagement.payment_terms_days, "the engagement's payment terms"
+        else:
+            days = int(workspace.effective_policy["default_payment_terms_days"])
+            source = "the workspace's default payment terms"
+        start_word = "received" if invoice.received_on else "issued"
+        due = start + dt.timedelta(days=days)
+        basis = f"{start_word} {start.isoformat()} + {days} days ({source})"
     laws = laws_covering(
         place=engagement_place(engagement),
-        on=start,
+        on=start or due,
         individual=engagement.contractor.kind == "individual",
         value_usd=engagement_value_usd(engagement, invoice.amount),
     )
@@ -107,11 +112,12 @@ def invoice_due(invoice: Invoice, *, accepted: dict[int, dt.date] | None = None)
     cap = completed + dt.timedelta(days=strictest.payment_days_after_completion)
     if cap < due:
         names = " and ".join(law.name for law in laws)
+        told = "the invoice states" if invoice.due_on else "the terms would give"
         return DueDate(
             on=cap,
             basis=f"{strictest.payment_days_after_completion} days after {completed.isoformat()}, when {why}: "
             f"the latest date the {names} {'allow' if len(laws) > 1 else 'allows'} "
-            f"(the terms would give {due.isoformat()})",
+            f"({told} {due.isoformat()})",
             laws=tuple(laws),
             capped=True,
         )

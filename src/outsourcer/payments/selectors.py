@@ -169,7 +169,7 @@ class Budget:
     currency: str
     cap: Decimal | None
     invoiced: Decimal  # approved, scheduled and paid invoices, in the engagement's currency
-    unbilled_time: Decimal  # approved hours no invoice has billed yet, at the hourly rate
+    unbilled_time: Decimal  # approved hours no approved/scheduled/paid invoice bills yet, at the hourly rate
     unconvertible: list[Invoice] = field(default_factory=list)
 
     @property
@@ -199,9 +199,11 @@ class Budget:
 
 
 def unbilled_hours(*, engagement: Engagement) -> Decimal:
-    total = TimeEntry.objects.filter(
-        engagement=engagement, status=TimeEntry.Status.APPROVED, billed__isnull=True
-    ).aggregate(total=Sum("hours"))["total"]
+    total = (
+        TimeEntry.objects.filter(engagement=engagement, status=TimeEntry.Status.APPROVED)
+        .exclude(billed__invoice__status__in=COMMITTED)
+        .aggregate(total=Sum("hours"))["total"]
+    )
     return total or Decimal(0)
 
 
@@ -261,9 +263,9 @@ def budgets_for(*, engagements: list[Engagement], workspace: Workspace | None = 
         hour_scope = Q(engagement_id__in=hourly) if len(hourly) <= BUDGET_IDS_MAX else Q(workspace=workspace)
         hours = {
             engagement_id: total
-            for engagement_id, total in TimeEntry.objects.filter(
-                hour_scope, status=TimeEntry.Status.APPROVED, billed__isnull=True
-            )
+            for engagement_id, total in TimeEntry.objects.filter(hour_scope, status=TimeEntry.Status.APPROVED)
+            # Hours stay committed as time until an invoice that counts itself bills them.
+            .exclude(billed__invoice__status__in=COMMITTED)
             .values_list("engagement_id")
             .annotate(total=Sum("hours"))
             .order_by()

@@ -199,6 +199,8 @@ def invoice_set_status(
         if locked.paid_on and locked.issued_on and locked.paid_on < locked.issued_on:
             raise ValidationError({"paid_on": ["An invoice cannot be paid before it was issued."]})
         locked.save()
+        if status == Status.VOID:
+            BilledTime.objects.filter(invoice=locked).delete()  # a void invoice bills nothing
         _event(actor, locked, before, status, note)
         audit_record(
             actor=actor, action=f"invoice.{status}", obj=locked, workspace=locked.workspace,

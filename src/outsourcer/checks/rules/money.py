@@ -292,7 +292,8 @@ def no_budget(ctx: CheckContext) -> Iterator[Hit]:
         "budget_alert_percent (default 80) of its budget cap (warning), or above the cap itself (error). Committed "
         "spend is what the budget page shows: invoices approved, scheduled or paid (converted into the "
         "engagement's currency at the workspace's exchange rates), plus, for hourly work, approved hours that no "
-        "invoice has billed yet at the hourly rate; rounded to cents, half up, once."
+        "such invoice has billed yet, at the hourly rate (hours on a received or disputed invoice still count as "
+        "time; a void invoice bills nothing); rounded to cents, half up, once."
     ),
     why=(
         "A budget only helps if you hear about it before it is gone: past the alert you can still talk about scope; "
