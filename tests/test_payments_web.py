@@ -20,8 +20,8 @@ from outsourcer.core.timezones import today_in
 from outsourcer.payments import charts
 from outsourcer.payments.models import BilledTime, Invoice, InvoiceEvent
 from outsourcer.payments.selectors import OnTimeMonth, budget_for, budgets_for, on_time_by_month
+from outsourcer.payments.serialize import csv_cell
 from outsourcer.payments.services import invoice_create, invoice_set_status
-from outsourcer.payments.views_budgets import csv_cell
 from tests.conftest import Personas, login_client
 from tests.factories import (
     ContractorFactory,

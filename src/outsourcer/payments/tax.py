@@ -801,13 +801,12 @@ CSV_COLUMNS = [
     "State 2 - State Income",
 ]  # fmt: skip
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ or a tab gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A CSV cell a spreadsheet will not run (the one rule every CSV of the app follows)."""
+    from outsourcer.payments.serialize import csv_cell
+
+    return csv_cell(value)
 
 
 def _state_code(country: str, region: str) -> str:

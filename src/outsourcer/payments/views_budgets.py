@@ -4,9 +4,7 @@ engagement against its cap; and one engagement's burn against its cap."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.accounts.web import workspace_view
 from outsourcer.engagements.models import RUNNING, Engagement, RateModel
 from outsourcer.engagements.views_common import get_engagement, render_page, today
-from outsourcer.payments import charts
+from outsourcer.payments import charts, serialize
 from outsourcer.payments.dues import DueDate
 from outsourcer.payments.models import Invoice, Status
 from outsourcer.payments.selectors import (
@@ -106,45 +104,10 @@ def payables_page(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse
     return render_page(request, access, "payments/payables.html", context)
 
 
-CSV_COLUMNS = ("ref", "number", "contractor", "engagement", "amount", "currency", "due_on", "days_overdue", "status")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def payables_csv_text(rows: list[Payable]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for p in rows:
-        i = p.invoice
-        writer.writerow(
-            [
-                csv_cell(value)
-                for value in (
-                    i.ref,
-                    i.number,
-                    i.engagement.contractor.name,
-                    i.engagement.title,
-                    f"{i.amount:.2f}",
-                    i.currency,
-                    p.due.on.isoformat() if p.due else "",
-                    p.days_overdue,
-                    i.status,
-                )
-            ]
-        )
-    return out.getvalue()
-
-
 @workspace_view(get="read")
 def payables_csv(request: HttpRequest, access: WorkspaceAccess) -> HttpResponse:
     on = today(access)
-    text = payables_csv_text(pay_this_week(workspace=access.workspace, today=on))
+    text = serialize.payables_csv(pay_this_week(workspace=access.workspace, today=on))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{access.workspace.slug}-to-pay-{on.isoformat()}.csv"'
     response["Cache-Control"] = "private, no-store"
