@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from outsourcer.accounts.models import Membership, Role, User, Workspace
 from outsourcer.checks.models import Finding
+from outsourcer.compliance.models import Agreement, ClassificationAssessment
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
 from outsourcer.deliverables.models import Milestone, ReferenceText, Review, Submission
 from outsourcer.engagements.models import (
@@ -18,6 +19,7 @@ from outsourcer.engagements.models import (
     TimeEntry,
 )
 from outsourcer.planning.models import Task
+from outsourcer.risk.models import AccessGrant, ExitPlan, Risk
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -283,3 +285,80 @@ class ReferenceTextFactory(factory.django.DjangoModelFactory):
     workspace = factory.SubFactory(WorkspaceFactory)
     title = factory.Sequence(lambda n: f"Reference {n}")
     text = "Our published about page: we design brands for small businesses in New York since 2009."
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    ref = factory.Sequence(lambda n: f"r-{n}")
+    category = "operational"
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    likelihood = 2
+    impact = 3
+    mitigation = "Keep a second contractor warm."
+    owner = "Maya Chen"
+    status = "open"
+    review_on = factory.LazyFunction(lambda: dt.date(2027, 2, 1))
+
+
+class ExitPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExitPlan
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    steps = "Export the files; hand the work to our in-house designer; close the accounts."
+    handover_kind = "in_house"
+    data_return = True
+    reviewed_on = factory.LazyFunction(lambda: dt.date(2026, 11, 1))
+
+
+class AccessGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessGrant
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    system = factory.Sequence(lambda n: f"System {n}")
+    level = "write"
+    shared_credential = False
+    granted_on = factory.LazyFunction(lambda: dt.date(2026, 11, 1))
+    expires_on = factory.LazyFunction(lambda: dt.date(2027, 3, 31))
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    business_name = factory.SelfAttribute("engagement.workspace.name")
+    business_address = "1 Main Street, Brooklyn, NY 11201"
+    contractor_name = factory.SelfAttribute("engagement.contractor.name")
+    contractor_address = "2 Side Street, Queens, NY 11101"
+    signed_on = factory.LazyFunction(lambda: dt.date(2026, 10, 30))
+
+
+class ClassificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClassificationAssessment
+
+    engagement = factory.SubFactory(EngagementFactory)
+    workspace = factory.SelfAttribute("engagement.workspace")
+    assessed_on = factory.LazyFunction(lambda: dt.date(2026, 11, 1))
+    sets_hours_or_location = False
+    trains_in_our_methods = False
+    directs_how_work_is_done = False
+    paid_by_time_not_result = False
+    reimburses_expenses = False
+    provides_tools = False
+    no_chance_of_profit_or_loss = False
+    works_only_for_us = False
+    provides_benefits = False
+    open_ended = False
+    core_to_our_business = False
+    similar_workers_are_employees = False
+    reasonable_basis = "Industry practice: studios hire freelance copywriters per project."

@@ -19,8 +19,10 @@ from outsourcer.accounts.services import api_token_create, invitation_create
 from outsourcer.api.api import api
 from outsourcer.core.actor import Actor
 from tests.factories import (
+    AccessGrantFactory,
     BriefFactory,
     CheckInFactory,
+    ClassificationFactory,
     ContractorFactory,
     CustomerCommitmentFactory,
     DocumentFactory,
@@ -33,6 +35,7 @@ from tests.factories import (
     ReferenceCheckFactory,
     ReferenceTextFactory,
     ReviewFactory,
+    RiskFactory,
     SubmissionFactory,
     TaskFactory,
     TimeEntryFactory,
@@ -241,6 +244,9 @@ SAMPLES: dict[str, SampleMaker] = {
     "task": _sample_task,
     "finding": _sample_finding,
     "invoice": _sample_invoice,
+    "risk": _engagement_child(RiskFactory),
+    "grant": _engagement_child(AccessGrantFactory),
+    "assessment": _engagement_child(ClassificationFactory),
     # A tax year (the 1099-NEC report, tax/1099/<int:year>/): any year the report accepts.
     "year": lambda workspace, user: "2026",
 }

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "outsourcer.vetting",
     "outsourcer.deliverables",
     "outsourcer.payments",
+    "outsourcer.risk",
+    "outsourcer.compliance",
     "outsourcer.reminders",
     "outsourcer.portal",
     "outsourcer.checks",

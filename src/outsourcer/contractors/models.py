@@ -218,6 +218,8 @@ class Document(ContractorRecord):
     file_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
+    # Kept at least until this day: a freelancer-protection law's retention period (a signed agreement).
+    retain_until = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["kind", "signed_on", "pk"]

@@ -201,8 +201,20 @@ def record_update(*, actor: Actor, record: R, data: dict[str, Any]) -> R:
     return record
 
 
+def _refuse_if_retained(document: Document) -> None:
+    """A signed agreement a freelancer-protection law says to keep cannot be deleted or replaced before then."""
+    from django.utils import timezone
+
+    if document.retain_until is not None and document.retain_until >= timezone.localdate():
+        raise ValidationError(
+            {"document": [f"The law says to keep this document until {document.retain_until:%d %B %Y}."]}
+        )
+
+
 def record_delete(*, actor: Actor, record: models.Model) -> None:
     workspace = record.workspace  # type: ignore[attr-defined]
+    if isinstance(record, Document):
+        _refuse_if_retained(record)
     with transaction.atomic():
         audit_record(actor=actor, action=f"{_label(type(record))}.delete", obj=record, workspace=workspace)
         if isinstance(record, Document) and record.file.name:
@@ -254,6 +266,9 @@ def read_paper_upload(upload: Any, *, default_name: str = "document") -> tuple[b
 def document_attach_file(*, actor: Actor, document: Document, upload: Any) -> Document:
     """Store an uploaded copy of the document (PDF, PNG or JPEG, 10 MiB at most), replacing any earlier one."""
     from django.core.files.base import ContentFile
+
+    if document.file:
+        _refuse_if_retained(document)
 
     data, content_type, suffix, shown = read_paper_upload(upload)
     with transaction.atomic():
