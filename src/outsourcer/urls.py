@@ -16,6 +16,8 @@ workspace_patterns = [
     path("", include("outsourcer.engagements.urls")),
     path("", include("outsourcer.deliverables.urls")),
     path("", include("outsourcer.payments.urls")),
+    path("", include("outsourcer.risk.urls")),
+    path("", include("outsourcer.compliance.urls")),
     path("", include("outsourcer.portal.urls")),
     path("", include("outsourcer.reminders.urls")),
     path("", include("outsourcer.checks.urls")),

@@ -23,6 +23,8 @@ from outsourcer.bundles.api import router as bundles_router
 from outsourcer.bundles.services import BundleConflict
 from outsourcer.bundles.validation import BundleInvalid
 from outsourcer.checks.api import router as checks_router
+from outsourcer.compliance.api import router as agreements_router
+from outsourcer.compliance.api_classification import router as classification_router
 from outsourcer.contractors.services import PossibleDuplicates
 from outsourcer.deliverables.api import router as deliverables_router
 from outsourcer.engagements.api import router as engagements_router
@@ -30,6 +32,8 @@ from outsourcer.payments.api import router as payments_router
 from outsourcer.payments.api_tax import router as tax_router
 from outsourcer.planning.api import router as planning_router
 from outsourcer.portal.api import router as portal_router
+from outsourcer.risk.api import router as risks_router
+from outsourcer.risk.api_access import router as access_router
 from outsourcer.vetting.api import router as vetting_router
 from outsourcer.vetting.serialize import duplicate_dict
 from outsourcer.vetting.services import VettingIncomplete
@@ -84,6 +88,10 @@ api.add_router("", engagements_router)
 api.add_router("", deliverables_router)
 api.add_router("", payments_router)
 api.add_router("", tax_router)
+api.add_router("", risks_router)
+api.add_router("", access_router)
+api.add_router("", agreements_router)
+api.add_router("", classification_router)
 api.add_router("", portal_router)
 
 
