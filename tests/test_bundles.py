@@ -67,24 +67,6 @@ def test_missing_required_and_wrong_version():
     ]
 
 
-def test_sections_this_version_cannot_store_are_refused_not_dropped():
-    doc = minimal()
-    doc["risks"] = [
-        {
-            "ref": "r1",
-            "category": "operational",
-            "title": "One person holds the books",
-            "likelihood": 3,
-            "impact": 4,
-        }
-    ]
-    errors = paths(doc)
-    assert ("$.risks", errors[-1][1]) == errors[-1]
-    assert "cannot store 'risks' yet" in errors[-1][1]
-    doc["risks"] = []
-    assert paths(doc) == []  # an empty section loses nothing
-
-
 def test_task_hours_finer_than_hundredths_are_refused():
     doc = minimal()
     task = {"ref": "t1", "name": "A", "hours_per_month": 1.255, "effectiveness": 1, "business_value": 1}
@@ -487,23 +469,6 @@ def test_refs_that_point_nowhere_are_reported_with_their_paths():
         ("$.engagements[0].task_refs[1]", "no task in the bundle has the ref 'gone'"),
         ("$.engagements[0].task_refs[3]", "no task in the bundle has the ref 'lost'"),
     ]
-
-
-def test_engagement_parts_this_version_cannot_store_are_refused_not_dropped():
-    engagement = full_engagement() | {
-        "agreement": {"signed_on": "2026-02-01"},
-        "access_grants": [{"system": "Website admin", "level": "admin", "granted_on": "2026-02-01"}],
-        "exit_plan": {},  # empty: nothing would be lost
-    }
-    errors = paths(with_people([full_contractor()], [engagement]))
-    assert [path for path, _ in errors] == [
-        "$.engagements[0].access_grants",
-        "$.engagements[0].agreement",
-    ]
-    assert errors[1][1] == (
-        "this version of Outsourcer cannot store an engagement's 'agreement' yet; nothing was imported. "
-        "Remove it or use a version that supports it."
-    )
 
 
 def test_dates_out_of_order_and_what_the_directory_refuses_are_reported():

@@ -292,6 +292,7 @@ def planted() -> dict:
     doc.pop("contractors")
     doc.pop("engagements")
     doc.pop("invoices")
+    doc.pop("risks")
     doc["tasks"] = [
         {"ref": "core", "name": "Pitches", "hours_per_month": 15, "effectiveness": 3, "business_value": 5,
          "status": "outsourced"},

@@ -78,8 +78,8 @@ def test_dashboard_counts_findings_by_severity_and_stage(personas: Personas, fir
     assert f'href="{url(ws, "findings")}?stage=plan&severity=warning">2</a>' in page
     assert f'href="{url(ws, "findings")}?stage=plan&severity=info">1</a>' in page
     waiting = [stage for stage in STAGES if not any(rule.stage == stage for rule in rules())]
-    assert waiting == ["risk"]  # money is live; comply has its tax rules so far
-    assert page.count("Later release") == len(waiting)  # the stages with no rules yet wait
+    assert waiting == []  # every stage has rules now: risk and comply are live
+    assert page.count("Later release") == len(waiting)  # a stage with no rules yet would wait
     # The top findings: each with its message, its fix and a link to its task.
     books = finding_of(ws, "plan/not-outsourcing-enough")
     assert books.message in page and books.fix in page

@@ -1,5 +1,5 @@
 """The demo workspace, Brightline Studio: work in every state, one engagement done right, and the mistakes
-of the brief, manage and deliver stages planted where a studio would make them."""
+of the brief, manage, deliver, money, risk and compliance stages planted where a studio would make them."""
 
 from __future__ import annotations
 
@@ -57,10 +57,40 @@ MONEY_PLANTED = {
     ("comply/backup-withholding", "jordan-blake"),
 }
 MONEY_RULES = ("money/", "comply/missing-tax-form", "comply/1099-due", "comply/backup-withholding")
+# The risk and paper mistakes: a small IT job whose risks were only thought through for security, a pitch
+# deadline written down and never answered, an agency with admin on the live site and no way out planned,
+# a research folder left open after the work was terminated, the studio's Instagram password shared with
+# the social media contractor, one bookkeeper and no one to stand in, pitch decks started on an NDA and an
+# email, the agency's own template without the IP assignment, the payroll support never assessed, a retainer
+# that has drifted toward employment, and the agency's insurance certificate about to lapse.
+RISK_PLANTED = {
+    ("risk/no-register", "it-updates"),
+    ("risk/unmitigated", "pd-lakeside-deadline"),
+    ("risk/no-exit-plan", "website-rebuild"),
+    ("risk/access-not-revoked", "market-research"),
+    ("risk/shared-credentials", "social-and-newsletter"),
+    ("risk/concentration", "dana-whitfield"),
+    ("comply/no-agreement", "pitch-decks"),
+    ("comply/agreement-incomplete", "website-rebuild"),
+    ("comply/classification-unassessed", "payroll-support"),
+    ("comply/classification-risk", "social-and-newsletter"),
+    ("comply/document-expiring", "vistula-digital"),
+}
+RISK_RULES = (
+    "risk/",
+    "comply/no-agreement",
+    "comply/agreement-incomplete",
+    "comply/classification-",
+    "comply/document-expiring",
+)
 
 
 def is_money(rule: str) -> bool:
     return rule.startswith(MONEY_RULES)
+
+
+def is_risk(rule: str) -> bool:
+    return rule.startswith(RISK_RULES)
 
 
 def test_the_demo_holds_work_in_every_state(db):
@@ -140,11 +170,18 @@ def clean_copy() -> dict:
     doc = demo_document()
     doc["workspace"]["name"] = "Clean copy"
     doc["engagements"] = [e for e in doc["engagements"] if e["ref"] == "case-study-writing"]
+    works = {e["ref"] for e in doc["engagements"]}
     keep = {e["contractor_ref"] for e in doc["engagements"]}
     doc["contractors"] = [c for c in doc["contractors"] if c["ref"] in keep]
     commitments = {e.get("customer_commitment_ref") for e in doc["engagements"]}
     doc["customer_commitments"] = [c for c in doc.get("customer_commitments", []) if c["ref"] in commitments]
     doc["invoices"] = [i for i in doc["invoices"] if i["engagement_ref"] == "case-study-writing"]
+    # Its risks and its contractor's; not the studio's own, nor those of the work cut away.
+    doc["risks"] = [
+        r
+        for r in doc["risks"]
+        if r.get("engagement_ref") in works or (not r.get("engagement_ref") and r.get("contractor_ref") in keep)
+    ]
     return doc
 
 
@@ -190,3 +227,66 @@ def test_a_bundle_of_the_clean_engagement_alone_raises_no_money_or_tax_finding(d
     # The card payment for studio hire does not count toward Noah's 1099-NEC, nor Lena's PayPal payments toward hers.
     assert "was paid $4,000.00 in 2026" in found[("comply/1099-due", "noah-brooks")].message
     assert ("comply/1099-due", "lena-fox") not in found
+
+
+def test_the_demo_keeps_a_register_exit_plans_access_and_papers_in_every_state(db):
+    from outsourcer.compliance.models import Agreement, ClassificationAssessment
+    from outsourcer.risk.models import CORE_AREAS, AccessGrant, ExitPlan, Risk
+
+    ws = demo_load(password="a-long-demo-password").workspace
+    risks = Risk.objects.filter(workspace=ws)
+    assert set(risks.values_list("status", flat=True)) == set(Risk.Status)
+    assert {r.category for r in risks} >= set(CORE_AREAS) | {"compliance"}
+    high = [r for r in risks if r.is_high]
+    assert len([r for r in high if r.mitigation]) >= 3 and all(r.owner and r.review_on for r in high)
+    assert risks.filter(engagement__isnull=True, contractor__isnull=False).exists()  # a contractor's own risks
+    assert risks.filter(engagement__isnull=True, contractor__isnull=True).exists()  # and the studio's
+    plans = ExitPlan.objects.filter(workspace=ws)
+    assert set(plans.values_list("handover_kind", flat=True)) == set(ExitPlan.Handover)
+    assert all(plan.has_steps for plan in plans)
+    grants = AccessGrant.objects.filter(workspace=ws)
+    assert grants.filter(revoked_on__isnull=False, shared_credential=True).exists()  # revoked when the work ended
+    assert all(g.expires_on for g in grants.filter(revoked_on__isnull=True, engagement__status="active")
+               if not g.shared_credential)  # fmt: skip
+    agreements = Agreement.objects.filter(workspace=ws)
+    assert agreements.filter(signed_on__isnull=True).get().engagement.ref == "inbox-triage"  # waiting for a signature
+    assert agreements.get(engagement__ref="case-study-writing").business_name == "Brightline Studio"
+    assessed = set(ClassificationAssessment.objects.filter(workspace=ws).values_list("engagement__ref", flat=True))
+    assert assessed == {"case-study-writing", "social-and-newsletter"}
+
+
+def test_the_demo_plants_each_risk_and_paper_mistake_once(db):
+    ws = demo_load(password="a-long-demo-password").workspace
+    found = {(f.rule, f.subject_ref): f for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open}
+    assert {key for key in found if is_risk(key[0])} == RISK_PLANTED
+    # The rest of the story is as before.
+    assert {key for key in found if key[0].split("/")[0] in ("brief", "manage", "deliver")} == PLANTED
+    assert {key for key in found if is_money(key[0])} == MONEY_PLANTED
+    assert found[("risk/no-register", "it-updates")].message.endswith(
+        "has no risk recorded for strategic, operational, financial."
+    )
+    assert found[("comply/no-agreement", "pitch-decks")].severity == "error"  # New York's freelancer law
+    assert "lacks the IP assignment." in found[("comply/agreement-incomplete", "website-rebuild")].message
+    assert "Google Drive: Market research folder" in found[("risk/access-not-revoked", "market-research")].message
+    assert "bookkeeping" in found[("risk/concentration", "dana-whitfield")].message
+    assert "expires on 15 December 2026, in 14 days" in found[("comply/document-expiring", "vistula-digital")].message
+
+
+def test_a_bundle_of_the_clean_engagement_alone_raises_no_risk_or_paper_finding(db):
+    """Hannah's case studies: a register in the four areas, an exit plan, her own expiring login, an agreement
+    with every clause and a worker-status assessment. The planted bundle finds each risk and paper mistake."""
+    from outsourcer.bundles.services import bundle_import_new
+
+    doc = clean_copy()
+    assert {r["category"] for r in doc["risks"]} == {"strategic", "operational", "technology_security", "financial"}
+    ws = bundle_import_new(actor=Actor.cli(), document=doc, name="Clean copy", owner=None).workspace
+    found = {(f.rule, f.subject_ref): f for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY).open}
+    # Alone in its workspace Hannah is necessarily the one contractor paid and the one writing: that dependency
+    # is the cut, not the engagement (in the whole demo she has neither, see RISK_PLANTED).
+    (dependency,) = [f for key, f in found.items() if key[0] == "risk/concentration"]
+    assert dependency.subject_ref == "hannah-price" and dependency.facts["spend"] == "all"
+    assert not [key for key in found if is_risk(key[0]) and key[0] != "risk/concentration"]
+
+    planted = bundle_import_new(actor=Actor.cli(), document=demo_document(), name="Planted", owner=None).workspace
+    found = {(f.rule, f.subject_ref): f for f in check_run(actor=Actor.cli(), workspace=planted, as_of=TODAY).open}
+    assert {key for key in found if is_risk(key[0])} == RISK_PLANTED

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from outsourcer.accounts.door import ROLE_ACTIONS, WRITE_ACTIONS
@@ -38,8 +39,14 @@ WORKSPACE_PAGES = [p for p in web_pages() if isinstance(p.policy, dict)]
 OTHER_PAGES = [p for p in web_pages() if not isinstance(p.policy, dict)]
 DENIED = {403, 404}
 
+
+class Multipart(dict):
+    """A request body sent as a multipart form (fields and files, as an upload is), not as JSON."""
+
+
 # Request bodies for API operations that take one; an operation with a body and no sample fails loudly.
-# A body may be made for the workspace and caller at hand: `(workspace, user) -> dict`.
+# A body may be made for the workspace and caller at hand: `(workspace, user) -> dict`; a `Multipart` one is
+# sent as a form with its files.
 API_BODIES: dict[tuple[str, str], dict | Callable[[Workspace, User], dict]] = {
     ("POST", "/workspaces"): {"name": "Made by the matrix", "time_zone": "Europe/Berlin"},
     ("PATCH", "/workspaces/{ws}"): {"region": "NY"},
@@ -183,6 +190,49 @@ API_BODIES: dict[tuple[str, str], dict | Callable[[Workspace, User], dict]] = {
         "amount": "300.00",
         "issued_on": "2026-11-20",
     },
+    # Agreements: the sample engagement's agreement is a draft until saved; signing uploads a PDF copy.
+    ("PUT", "/workspaces/{ws}/engagements/{engagement}/agreement"): {
+        "business_address": "1 Main Street, Brooklyn, NY 11201",
+        "services": "Home page copy\nThree case studies",
+        "total_value": None,
+    },
+    # Worker status: true points toward employment; left out is not sure.
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/classifications"): {
+        "answers": {"provides_tools": True, "paid_by_time_not_result": False, "open_ended": None},
+        "assessed_on": "2026-11-20",
+        "reasonable_basis": "Written advice of our accountant.",
+    },
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/agreement/sign"): lambda workspace, user: Multipart(
+        signed_on="2026-11-02", file=SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n")
+    ),
+    # Risks: the sample risk is open, about an engagement; the suggestion key is one every engagement is offered.
+    ("POST", "/workspaces/{ws}/risks"): lambda workspace, user: {
+        "engagement": str(EngagementFactory(contractor=ContractorFactory(workspace=workspace)).uuid),
+        "category": "operational",
+        "title": "Matrix risk: the work slips past the customer's date",
+        "likelihood": 3,
+        "impact": 4,
+    },
+    ("PATCH", "/workspaces/{ws}/risks/{risk}"): {"status": "mitigated", "mitigation": "A second contractor is on call."},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/risk-suggestions/{key}"): {},
+    # Access and exit: the sample grant is open (granted 2026-11-01); ticks need an ended engagement (API_SAMPLES).
+    ("PUT", "/workspaces/{ws}/engagements/{engagement}/exit-plan"): {
+        "steps": "Export the files\nClose the accounts",
+        "handover_kind": "person",
+        "handover_person": "Maya Chen",
+        "data_return": True,
+        "reviewed_on": "2026-11-20",
+    },
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/access-grants"): {
+        "system": "Matrix CMS",
+        "level": "write",
+        "granted_on": "2026-11-01",
+        "expires_on": "2027-01-31",
+    },
+    ("PATCH", "/workspaces/{ws}/access-grants/{grant}"): {"level": "read", "expires_on": None},
+    ("POST", "/workspaces/{ws}/access-grants/{grant}/revoke"): {"on": "2026-11-30"},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/offboarding/revoke-all"): {},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/offboarding/{step}"): {"note": "Files are back."},
 }
 
 
@@ -215,6 +265,10 @@ def _received_invoice(workspace: Workspace, user: User) -> str:
     return str(invoice_create(actor=Actor.cli(), engagement=engagement, data={"amount": Decimal("120.00")}).uuid)
 
 
+def _completed_engagement(workspace: Workspace, user: User) -> str:
+    return str(EngagementFactory(contractor=_portal_contractor(workspace, user), status="completed").uuid)
+
+
 # Operations that need their object in another state than the shared sample of tests/urlconf.py.
 API_SAMPLES: dict[tuple[str, str], dict[str, SampleMaker]] = {
     ("DELETE", "/workspaces/{ws}/engagements/{engagement}"): {"engagement": _draft_engagement},
@@ -224,6 +278,7 @@ API_SAMPLES: dict[tuple[str, str], dict[str, SampleMaker]] = {
     ("POST", "/workspaces/{ws}/portal/time-entries/{time_entry}/submit"): {"time_entry": _draft_time_entry},
     ("PATCH", "/workspaces/{ws}/invoices/{invoice}"): {"invoice": _received_invoice},
     ("DELETE", "/workspaces/{ws}/invoices/{invoice}"): {"invoice": _received_invoice},
+    ("POST", "/workspaces/{ws}/engagements/{engagement}/offboarding/{step}"): {"engagement": _completed_engagement},
 }
 
 
@@ -311,6 +366,8 @@ OPERATIONS = api_operations()
 
 
 def _call(client: Client, op, url: str, body: dict | None):
+    if isinstance(body, Multipart):
+        return getattr(client, op.method.lower())(url, data=dict(body))
     kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
     return getattr(client, op.method.lower())(url, **kwargs)
 
@@ -335,8 +392,10 @@ def test_api_operations(op, persona, auth, personas: Personas):
     # Reading roles hold read-only tokens, and a read-only token never changes anything.
     read_only_token = persona in {"viewer", "contractor"}
     unsafe = op.method not in {"GET", "HEAD", "OPTIONS"}
-    # JSON, but for nothing at all (204) and the CSV an export answers with.
-    assert response["Content-Type"].startswith(("application/json", "text/csv")) or response.status_code == 204
+    # JSON, but for nothing at all (204), the CSV an export answers with and an agreement's PDF.
+    assert response["Content-Type"].startswith(("application/json", "text/csv", "application/pdf")) or (
+        response.status_code == 204
+    )
     if op.action == "account":
         if op.method == "POST" and auth == "token":
             assert response.status_code == 403  # creating workspaces needs the browser session

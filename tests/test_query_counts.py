@@ -231,6 +231,103 @@ def _invoices(ws: Workspace, owner, n: int) -> None:
             BilledTime.objects.create(invoice=sample, time_entry=entry)
 
 
+def _risks(ws: Workspace, owner, n: int) -> None:
+    """Risks of every status, area and score, about engagements, contractors and the whole workspace, some due
+    for review; on the first engagement (its risks page), more risks, open access grants and a customer promise."""
+    from outsourcer.engagements.models import Engagement
+    from outsourcer.risk.models import Category, Risk
+    from tests.factories import AccessGrantFactory, RiskFactory
+
+    home = Engagement.objects.filter(workspace=ws).order_by("pk").first()
+    start = Risk.objects.filter(workspace=ws).count()
+    today = dt.date.today()
+    for i in range(start, start + n):
+        engagement = EngagementFactory(contractor=ContractorFactory(workspace=ws))
+        about = (
+            {"engagement": engagement},
+            {"engagement": None, "workspace": ws, "contractor": engagement.contractor},
+            {"engagement": None, "workspace": ws},
+        )[i % 3]
+        RiskFactory(
+            ref=f"q-risk-{i}", category=Category.values[i % 5], likelihood=1 + i % 5, impact=1 + (i // 5) % 5,
+            status=Risk.Status.values[i % 4], review_on=today + dt.timedelta(days=(i % 7) - 3),
+            mitigation="" if i % 2 else "A plan.", **about,
+        )  # fmt: skip
+        if home is not None:
+            RiskFactory(ref=f"q-home-{i}", engagement=home, likelihood=1 + i % 5, impact=5 - i % 5)
+            AccessGrantFactory(engagement=home, shared_credential=bool(i % 2), level=("admin", "read")[i % 2])
+    if home is not None and home.customer_commitment_id is None:
+        home.customer_commitment = CustomerCommitmentFactory(workspace=ws)
+        home.save(update_fields=["customer_commitment"])
+
+
+def _access(ws: Workspace, owner, n: int) -> None:
+    """Access grants in every state (open, ending soon, past their end, revoked, left open on ended engagements,
+    shared logins) and exit plans handing over to another contractor; on the first engagement (its exit and
+    offboarding pages'), more grants, every offboarding step ticked and an exit plan."""
+    from outsourcer.engagements.models import Engagement
+    from outsourcer.risk.models import ExitPlan, OffboardingStep
+    from tests.factories import AccessGrantFactory, ExitPlanFactory
+
+    home = Engagement.objects.filter(workspace=ws).order_by("pk").first()
+    today = dt.date.today()
+    granted = today - dt.timedelta(days=60)
+    ends = (today + dt.timedelta(days=3), today - dt.timedelta(days=2), None, today + dt.timedelta(days=90))
+    for i in range(n):
+        engagement = EngagementFactory(
+            contractor=ContractorFactory(workspace=ws), status=("active", "completed", "terminated", "paused")[i % 4]
+        )
+        for target in (engagement, home) if home is not None else (engagement,):
+            AccessGrantFactory(
+                engagement=target, granted_on=granted, expires_on=ends[i % 4], shared_credential=bool(i % 2),
+                revoked_on=(None, None, today)[i % 3], level=("read", "write", "admin", "")[i % 4],
+            )  # fmt: skip
+        ExitPlanFactory(
+            engagement=engagement, handover_kind="contractor",
+            handover_contractor=ContractorFactory(workspace=ws, stage=("approved", "preferred")[i % 2]),
+        )  # fmt: skip
+    if home is not None and not ExitPlan.objects.filter(engagement=home).exists():
+        other = ContractorFactory(workspace=ws, stage="preferred")
+        ExitPlanFactory(engagement=home, handover_kind="contractor", handover_contractor=other)
+        for step in OffboardingStep.Step.values:
+            OffboardingStep.objects.create(workspace=ws, engagement=home, step=step, done_on=today, done_by=owner)
+
+
+def _compliance(ws: Workspace, owner, n: int) -> None:
+    """Agreements (signed with their retained copy, signed without, drafts), worker-status assessments and
+    papers near their expiry, for contractors whom the freelancer laws cover; on the first engagement (the
+    worker-status page's), more assessments."""
+    from outsourcer.engagements.models import Engagement
+    from tests.factories import AgreementFactory, ClassificationFactory
+
+    home = Engagement.objects.filter(workspace=ws).order_by("pk").first()
+    today = dt.date.today()
+    for i in range(n):
+        contractor = ContractorFactory(workspace=ws, kind="individual", region="NY-NYC")
+        engagement = EngagementFactory(
+            contractor=contractor, kind=("project", "ongoing")[i % 2], status=("active", "draft", "completed")[i % 3]
+        )
+        copy = (
+            DocumentFactory(contractor=contractor, kind="agreement", retain_until=dt.date(2033, 1, 1))
+            if i % 2
+            else None
+        )
+        AgreementFactory(
+            engagement=engagement, signed_on=None if i % 3 == 2 else dt.date(2026, 10, 30), signed_document=copy
+        )
+        ClassificationFactory(
+            engagement=engagement,
+            assessed_on=today - dt.timedelta(days=(i * 40) % 500),
+            core_to_our_business=bool(i % 2),
+        )
+        DocumentFactory(
+            contractor=contractor, kind=("w8ben", "insurance")[i % 2], signed_on=dt.date(today.year - 3, 1, 2),
+            expires_on=None if i % 2 == 0 else today + dt.timedelta(days=i % 40),
+        )  # fmt: skip
+        if home is not None:
+            ClassificationFactory(engagement=home, assessed_on=today - dt.timedelta(days=i), provides_tools=bool(i % 2))
+
+
 ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _members,
     _invitations,
@@ -244,6 +341,9 @@ ROW_MAKERS: list[Callable[[Workspace, object, int], None]] = [
     _deliverables,
     _reminders,
     _invoices,
+    _access,
+    _risks,
+    _compliance,
 ]
 
 GET_PAGES = [p for p in web_pages() if isinstance(p.policy, dict) and p.policy.get("GET")]

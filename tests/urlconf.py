@@ -245,7 +245,11 @@ SAMPLES: dict[str, SampleMaker] = {
     "finding": _sample_finding,
     "invoice": _sample_invoice,
     "risk": _engagement_child(RiskFactory),
+    # A suggested risk's key (risk-suggestions/{key}): one every engagement is offered until it is recorded.
+    "key": lambda workspace, user: "availability",
     "grant": _engagement_child(AccessGrantFactory),
+    # A manual offboarding step (engagements/{engagement}/offboarding/{step}).
+    "step": lambda workspace, user: "data",
     "assessment": _engagement_child(ClassificationFactory),
     # A tax year (the 1099-NEC report, tax/1099/<int:year>/): any year the report accepts.
     "year": lambda workspace, user: "2026",
@@ -254,7 +258,7 @@ SAMPLES: dict[str, SampleMaker] = {
 
 # URL arguments that are values, not objects of a workspace (a tax year): the tests that ask for another
 # workspace's objects skip them.
-VALUE_ARGS = frozenset({"year"})
+VALUE_ARGS = frozenset({"year", "step"})
 
 
 def fill(route: str, values: dict[str, str]) -> str:

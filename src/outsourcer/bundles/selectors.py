@@ -7,10 +7,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from outsourcer.accounts.models import Workspace
-from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION
+from outsourcer.bundles.validation import BUNDLE_FORMAT, BUNDLE_VERSION, IN_HOUSE_WORDS
+from outsourcer.compliance.models import ANSWER_FIELDS, Agreement, ClassificationAssessment
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck
 from outsourcer.contractors.selectors import contractor_detail
 from outsourcer.deliverables.models import Milestone, Review, Submission
@@ -25,6 +27,7 @@ from outsourcer.engagements.models import (
 )
 from outsourcer.payments.models import Invoice
 from outsourcer.planning.models import Task
+from outsourcer.risk.models import AccessGrant, ExitPlan, Risk
 
 
 def _money(value: Any) -> str:
@@ -272,11 +275,74 @@ def check_in_item(check_in: CheckIn) -> dict[str, Any]:
     return item
 
 
+# The clauses an agreement holds, in the order the bundle writes them.
+CLAUSES = ("independent_contractor_clause", "ip_assignment", "confidentiality", "payment_date_stated",
+           "termination_clause")  # fmt: skip
+
+
+def agreement_item(agreement: Agreement) -> dict[str, Any]:
+    """The signing date and the clauses; the parties, terms and the signed copy are not part of the format."""
+    item: dict[str, Any] = {}
+    _set(item, "signed_on", agreement.signed_on)
+    for name in CLAUSES:
+        item[name] = getattr(agreement, name)
+    return item
+
+
+def classification_item(assessment: ClassificationAssessment) -> dict[str, Any]:
+    """One assessment: its day, the answers given (unanswered ones left out) and the recorded basis."""
+    item: dict[str, Any] = {"assessed_on": assessment.assessed_on.isoformat()}
+    for name in ANSWER_FIELDS:
+        _set(item, name, getattr(assessment, name))
+    _set(item, "reasonable_basis", assessment.reasonable_basis)
+    return item
+
+
+def exit_plan_item(plan: ExitPlan) -> dict[str, Any]:
+    """`handover_to` is "in-house", the other contractor's ref, or the person's name."""
+    item: dict[str, Any] = {}
+    _set(item, "steps", plan.steps)
+    if plan.handover_kind == ExitPlan.Handover.IN_HOUSE:
+        item["handover_to"] = IN_HOUSE_WORDS[0]
+    elif plan.handover_kind == ExitPlan.Handover.CONTRACTOR and plan.handover_contractor is not None:
+        item["handover_to"] = plan.handover_contractor.ref
+    elif plan.handover_kind == ExitPlan.Handover.PERSON:
+        _set(item, "handover_to", plan.handover_person.strip())
+    _set(item, "data_return", plan.data_return)
+    _set(item, "reviewed_on", plan.reviewed_on)
+    return item
+
+
+def access_grant_item(grant: AccessGrant) -> dict[str, Any]:
+    """A grant; its notes are the workspace's own and not part of the format."""
+    item: dict[str, Any] = {"system": grant.system}
+    _set(item, "level", grant.level)
+    item["shared_credential"] = grant.shared_credential
+    for key in ("granted_on", "expires_on", "revoked_on"):
+        _set(item, key, getattr(grant, key))
+    return item
+
+
+def risk_item(risk: Risk) -> dict[str, Any]:
+    r = risk
+    item: dict[str, Any] = {"ref": r.ref}
+    if r.engagement is not None:
+        item["engagement_ref"] = r.engagement.ref
+    if r.contractor is not None:
+        item["contractor_ref"] = r.contractor.ref
+    item |= {"category": r.category, "title": r.title, "likelihood": r.likelihood, "impact": r.impact}
+    _set(item, "mitigation", r.mitigation)
+    _set(item, "owner", r.owner)
+    item["status"] = r.status
+    _set(item, "review_on", r.review_on)
+    return item
+
+
 def _one(engagement: Engagement, name: str) -> Any:
     """A one-to-one row loaded with `select_related`, or None when there is none."""
     try:
         return getattr(engagement, name)
-    except (Brief.DoesNotExist, CommunicationPlan.DoesNotExist):
+    except ObjectDoesNotExist:
         return None
 
 
@@ -313,6 +379,18 @@ def engagement_item(engagement: Engagement) -> dict[str, Any]:
     plan = _one(e, "communication")
     if plan is not None and (content := communication_item(plan)):
         item["communication"] = content
+    agreement = _one(e, "agreement")
+    if agreement is not None:
+        item["agreement"] = agreement_item(agreement)
+    assessments = list(e.classifications.all())  # latest first
+    if assessments:
+        item["classification"] = classification_item(assessments[0])
+    plan = _one(e, "exit_plan")
+    if plan is not None and (content := exit_plan_item(plan)):
+        item["exit_plan"] = content
+    grants = sorted(e.access_grants.all(), key=lambda g: (g.granted_on, g.system, g.pk))
+    if grants:
+        item["access_grants"] = [access_grant_item(g) for g in grants]
     criteria = len(brief.acceptance_criteria) if brief is not None else 0
     milestones = sorted(e.milestones.all(), key=lambda m: (m.due_on, m.ref))
     if milestones:
@@ -337,6 +415,12 @@ INVOICE_COLUMNS = (
 )  # fmt: skip
 
 
+RISK_COLUMNS = (
+    "ref", "category", "title", "likelihood", "impact", "mitigation", "owner", "status", "review_on",
+    "engagement_id", "contractor_id",
+)  # fmt: skip
+
+
 def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     """The whole workspace as a bundle, in a fixed number of queries however much it holds."""
     document: dict[str, Any] = {
@@ -358,9 +442,19 @@ def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     entries = TimeEntry.objects.annotate(invoice_ref=F("billed__invoice__ref"))
     engagements = (
         Engagement.objects.filter(workspace=workspace)
-        .select_related("contractor", "customer_commitment", "brief", "communication")
+        .select_related(
+            "contractor",
+            "customer_commitment",
+            "brief",
+            "communication",
+            "agreement",
+            "exit_plan",
+            "exit_plan__handover_contractor",
+        )
         .prefetch_related(
             Prefetch("tasks", queryset=Task.objects.only("pk", "ref")),
+            Prefetch("classifications", queryset=ClassificationAssessment.objects.order_by("-assessed_on", "-pk")),
+            "access_grants",
             "ratings",
             Prefetch("milestones", queryset=milestones),
             Prefetch("time_entries", queryset=entries),
@@ -378,6 +472,14 @@ def bundle_export(*, workspace: Workspace) -> dict[str, Any]:
     )
     if invoices:
         document["invoices"] = [invoice_item(i) for i in invoices]
+    risks = (
+        Risk.objects.filter(workspace=workspace)
+        .select_related("engagement", "contractor")
+        .only("engagement__ref", "contractor__ref", *RISK_COLUMNS)
+        .order_by("ref")
+    )
+    if risks:
+        document["risks"] = [risk_item(r) for r in risks]
     return document
 
 
@@ -392,4 +494,5 @@ def workspace_holds_data(*, workspace: Workspace) -> bool:
         or Contractor.objects.filter(workspace=workspace).exists()
         or Engagement.objects.filter(workspace=workspace).exists()
         or CustomerCommitment.objects.filter(workspace=workspace).exists()
+        or Risk.objects.filter(workspace=workspace).exists()
     )

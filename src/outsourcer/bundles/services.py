@@ -19,9 +19,10 @@ from outsourcer.accounts.services import membership_set, workspace_create, works
 from outsourcer.accounts.settings_rules import parse_hhmm
 from outsourcer.audit.services import audit_record
 from outsourcer.bundles.selectors import workspace_holds_data
-from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate
+from outsourcer.bundles.validation import BundleError, BundleInvalid, bundle_validate, handover_of
 from outsourcer.checks.models import CheckRun
 from outsourcer.checks.tasks import run_check
+from outsourcer.compliance.models import ANSWER_FIELDS, Agreement, ClassificationAssessment
 from outsourcer.contractors.models import Contractor, Document, Interview, RedFlag, ReferenceCheck, Stage
 from outsourcer.contractors.selectors import duplicates_among
 from outsourcer.core.actor import Actor
@@ -41,6 +42,7 @@ from outsourcer.engagements.models import (
 from outsourcer.engagements.services.brief import BRIEF_LIST_FIELDS, BRIEF_TEXT_FIELDS, brief_content
 from outsourcer.payments.models import BilledTime, Invoice, InvoiceEvent
 from outsourcer.planning.models import Task, TaskStatus
+from outsourcer.risk.models import AccessGrant, ExitPlan, Risk
 
 # Comparing every pair costs n^2 fuzzy matches (about a second for 500 contractors): past this many
 # the scan is skipped, and the import says so.
@@ -327,6 +329,87 @@ def check_in_fields(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def risk_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The bundle's `risk` as the fields `Risk` stores (its engagement and contractor aside)."""
+    return {
+        "ref": item["ref"],
+        "category": item["category"],
+        "title": item["title"],
+        "likelihood": item["likelihood"],
+        "impact": item["impact"],
+        "mitigation": item.get("mitigation", ""),
+        "owner": item.get("owner", ""),
+        "status": item.get("status", Risk.Status.OPEN),
+        "review_on": _day(item.get("review_on")),
+    }
+
+
+def exit_plan_fields(item: dict[str, Any], contractors: dict[str, Contractor]) -> dict[str, Any] | None:
+    """The engagement's `exit_plan` as `ExitPlan` stores it; None when it says nothing. `handover_to` is
+    in-house, a contractor of the bundle by ref, or else a person's name."""
+    plan = item.get("exit_plan") or {}
+    kind, name = handover_of(plan.get("handover_to"), contractors)
+    fields: dict[str, Any] = {
+        "steps": plan.get("steps", ""),
+        "handover_kind": kind,
+        "handover_person": name if kind == ExitPlan.Handover.PERSON else "",
+        "handover_contractor": contractors[name] if kind == ExitPlan.Handover.CONTRACTOR else None,
+        "data_return": plan.get("data_return"),
+        "reviewed_on": _day(plan.get("reviewed_on")),
+    }
+    return fields if any(value not in ("", None) for value in fields.values()) else None
+
+
+def access_grant_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "system": item["system"],
+        "level": item.get("level", ""),
+        "shared_credential": item.get("shared_credential", False),
+        "granted_on": _day(item["granted_on"]),
+        "expires_on": _day(item.get("expires_on")),
+        "revoked_on": _day(item.get("revoked_on")),
+    }
+
+
+# The clauses an agreement of the bundle says it holds; one left out is taken as missing (the health
+# check then asks about it), never assumed.
+CLAUSE_FIELDS = (
+    "independent_contractor_clause",
+    "ip_assignment",
+    "confidentiality",
+    "payment_date_stated",
+    "termination_clause",
+)
+
+
+def agreement_fields(item: dict[str, Any], workspace: Workspace, contractor: Contractor) -> dict[str, Any] | None:
+    """The engagement's `agreement`: its signing date and clauses, the parties named from the workspace and
+    the contractor as a new agreement names them; the other terms keep their defaults. None when empty."""
+    agreement = item.get("agreement") or {}
+    if not agreement:
+        return None
+    return {
+        "business_name": workspace.name,
+        "contractor_name": contractor.name,
+        "contractor_email": contractor.email,
+        "signed_on": _day(agreement.get("signed_on")),
+        **{name: agreement.get(name, False) for name in CLAUSE_FIELDS},
+    }
+
+
+def classification_fields(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The engagement's `classification` as one assessment (an answer left out is unanswered); None when empty.
+    Validation has made sure a non-empty one has its `assessed_on`."""
+    answers = item.get("classification") or {}
+    if not answers:
+        return None
+    return {
+        "assessed_on": _day(answers["assessed_on"]),
+        **{name: answers.get(name) for name in ANSWER_FIELDS},
+        "reasonable_basis": answers.get("reasonable_basis", ""),
+    }
+
+
 RECORDS: tuple[tuple[str, type[Any], Any], ...] = (
     ("references", ReferenceCheck, reference_fields),
     ("interviews", Interview, interview_fields),
@@ -349,8 +432,11 @@ def _clear(workspace: Workspace) -> None:
         transaction.on_commit(delete_files)
     # Invoices first (an engagement with invoices cannot go), with their history and billed time; then
     # with its engagements go their briefs, plans, check-ins, time, ratings, task links, milestones,
-    # submissions, reviews and the originality index of those submissions.
+    # submissions, reviews and the originality index of those submissions, their agreements, assessments,
+    # exit plans, access grants, offboarding ticks and risks; the contractors' risks go with them, and the
+    # workspace's own risks (of neither) here.
     Invoice.objects.filter(workspace=workspace).delete()
+    Risk.objects.filter(workspace=workspace).delete()
     Engagement.objects.filter(workspace=workspace).delete()
     CustomerCommitment.objects.filter(workspace=workspace).delete()
     Contractor.objects.filter(workspace=workspace).delete()  # their records with them
@@ -439,7 +525,10 @@ def _store_sections(*, actor: Actor, workspace: Workspace, document: dict[str, A
         ],
         batch_size=1000,
     )
-    milestones, billed = _store_work(workspace, list(zip(engagements, items, strict=True)))
+    pairs = list(zip(engagements, items, strict=True))
+    milestones, billed = _store_work(workspace, pairs)
+    _store_safeguards(workspace, pairs, by_ref)
+    _store_risks(workspace, document.get("risks") or [], {e.ref: e for e in engagements}, by_ref)
     _store_invoices(
         actor=actor,
         workspace=workspace,
@@ -449,6 +538,55 @@ def _store_sections(*, actor: Actor, workspace: Workspace, document: dict[str, A
         billed=billed,
     )
     return warnings
+
+
+def _store_safeguards(
+    workspace: Workspace, engagements: list[tuple[Engagement, dict[str, Any]]], contractors: dict[str, Contractor]
+) -> None:
+    """Each engagement's agreement, assessment, exit plan and access grants, in bulk. The bundle has no history
+    of them: an agreement without its signed copy, one assessment (by no one), no offboarding ticks."""
+    agreements = [(e, agreement_fields(item, workspace, e.contractor)) for e, item in engagements]
+    Agreement.objects.bulk_create(
+        [Agreement(workspace=workspace, engagement=e, **fields) for e, fields in agreements if fields],
+        batch_size=1000,
+    )
+    assessments = [(e, classification_fields(item)) for e, item in engagements]
+    ClassificationAssessment.objects.bulk_create(
+        [ClassificationAssessment(workspace=workspace, engagement=e, **fields) for e, fields in assessments if fields],
+        batch_size=1000,
+    )
+    plans = [(e, exit_plan_fields(item, contractors)) for e, item in engagements]
+    ExitPlan.objects.bulk_create(
+        [ExitPlan(workspace=workspace, engagement=e, **fields) for e, fields in plans if fields], batch_size=1000
+    )
+    AccessGrant.objects.bulk_create(
+        [
+            AccessGrant(workspace=workspace, engagement=e, **access_grant_fields(grant))
+            for e, item in engagements
+            for grant in item.get("access_grants") or []
+        ],
+        batch_size=1000,
+    )
+
+
+def _store_risks(
+    workspace: Workspace,
+    items: list[dict[str, Any]],
+    engagements: dict[str, Engagement],
+    contractors: dict[str, Contractor],
+) -> None:
+    Risk.objects.bulk_create(
+        [
+            Risk(
+                workspace=workspace,
+                engagement=engagements.get(item.get("engagement_ref", "")),
+                contractor=contractors.get(item.get("contractor_ref", "")),
+                **risk_fields(item),
+            )
+            for item in items
+        ],
+        batch_size=1000,
+    )
 
 
 def _store_invoices(

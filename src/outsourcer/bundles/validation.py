@@ -4,7 +4,9 @@ First the JSON Schema (our public contract, `schema/bundle.schema.json`), then w
 say: IANA zones that exist, refs unique in their list (milestone refs across the bundle) and pointing
 at items of the bundle, dates in order, reviews that answer each acceptance criterion of their brief,
 sections (and engagement parts) this version can store, invoices that bill their own engagement's
-milestones and approved time. Every problem is reported with its JSON path,
+milestones and approved time, risks of the bundle's own engagements and contractors, access granted
+before it expires or is revoked, an exit plan that hands over to someone other than its own
+contractor, an assessment with its date. Every problem is reported with its JSON path,
 so a user can fix a whole file in one pass.
 """
 
@@ -32,14 +34,16 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bundle.schema.json"
 BUNDLE_FORMAT = "outsourcer-bundle"
 BUNDLE_VERSION = 1
 
-# Sections this version stores. Each later stage of the cycle adds its own.
-SUPPORTED_SECTIONS: frozenset[str] = frozenset(
-    {"workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices"}
-)
 ALL_SECTIONS = ("workspace", "tasks", "contractors", "customer_commitments", "engagements", "invoices", "risks")
-# Parts of an engagement the schema defines but this version has nowhere to keep yet: refused when
-# not empty, so nothing is silently dropped. The contract and risk stages store them.
-ENGAGEMENT_UNSTORED = ("agreement", "classification", "exit_plan", "access_grants")
+# Sections this version stores. A section the schema gains before Outsourcer can keep it is left out
+# here, and refused when not empty, so nothing is silently dropped.
+SUPPORTED_SECTIONS: frozenset[str] = frozenset(ALL_SECTIONS)
+# Parts of an engagement the schema defines but this version has nowhere to keep: refused when not
+# empty, as above. Every part is stored today.
+ENGAGEMENT_UNSTORED: tuple[str, ...] = ()
+# How an exit plan's `handover_to` says the work comes back in-house (any case); a contractor's ref
+# names that contractor, anything else a person.
+IN_HOUSE_WORDS = ("in-house", "in_house")
 # What the brief's editor accepts, so an imported brief stays editable.
 BRIEF_MAX_ITEMS = 100
 # A promise's buffer, as the commitment stores it.
@@ -616,6 +620,96 @@ def _invoice_errors(document: dict[str, Any]) -> list[BundleError]:
     return errors
 
 
+def handover_of(value: Any, contractor_refs: Any) -> tuple[str, str]:
+    """What an exit plan's `handover_to` names: ("in_house", ""), ("contractor", ref), ("person", name),
+    or ("", "") when it names no one. The name is trimmed; a contractor's ref is matched exactly."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return "", ""
+    if text.lower() in IN_HOUSE_WORDS:
+        return "in_house", ""
+    if text in contractor_refs:
+        return "contractor", text
+    return "person", text
+
+
+def _blank(item: dict[str, Any], key: str) -> bool:
+    value = item.get(key)
+    return isinstance(value, str) and not value.strip()
+
+
+def _risk_errors(document: dict[str, Any]) -> list[BundleError]:
+    """A risk names an engagement and a contractor of the bundle; when it names both, the engagement's own."""
+    contractors = {c.get("ref") for _, c in _items(document, "contractors")}
+    engagements = {e.get("ref"): e for _, e in _items(document, "engagements") if isinstance(e.get("ref"), str)}
+    errors = []
+    for i, risk in _items(document, "risks"):
+        path: list[Any] = ["risks", i]
+        if _blank(risk, "title"):
+            errors.append(BundleError(json_path([*path, "title"]), "a risk needs a title"))
+        engagement_ref, contractor_ref = risk.get("engagement_ref"), risk.get("contractor_ref")
+        engagement = engagements.get(engagement_ref) if isinstance(engagement_ref, str) else None
+        if isinstance(engagement_ref, str) and engagement is None:
+            errors.append(
+                BundleError(
+                    json_path([*path, "engagement_ref"]), f"no engagement in the bundle has the ref {engagement_ref!r}"
+                )
+            )
+        if not isinstance(contractor_ref, str):
+            continue
+        if contractor_ref not in contractors:
+            errors.append(
+                BundleError(
+                    json_path([*path, "contractor_ref"]), f"no contractor in the bundle has the ref {contractor_ref!r}"
+                )
+            )
+        elif engagement is not None and engagement.get("contractor_ref") != contractor_ref:
+            errors.append(
+                BundleError(
+                    json_path([*path, "contractor_ref"]),
+                    f"engagement {engagement_ref!r} is with {engagement.get('contractor_ref')!r}, not "
+                    f"{contractor_ref!r}: give the engagement's contractor, or only one of the two",
+                )
+            )
+    return errors
+
+
+def _safeguard_errors(document: dict[str, Any]) -> list[BundleError]:
+    """An engagement's exit plan, access grants and assessment, as the risk and compliance pages keep them."""
+    contractors = {c.get("ref") for _, c in _items(document, "contractors")}
+    errors = []
+    for i, engagement in _items(document, "engagements"):
+        path: list[Any] = ["engagements", i]
+        plan = engagement.get("exit_plan")
+        if isinstance(plan, dict):
+            kind, ref = handover_of(plan.get("handover_to"), contractors)
+            if kind == "contractor" and ref == engagement.get("contractor_ref"):
+                errors.append(
+                    BundleError(
+                        json_path([*path, "exit_plan", "handover_to"]),
+                        f"{ref!r} is this engagement's own contractor: name who would take the work over instead",
+                    )
+                )
+        for j, grant in _list(engagement, "access_grants"):
+            at = [*path, "access_grants", j]
+            if _blank(grant, "system"):
+                errors.append(BundleError(json_path([*at, "system"]), "name the system the access is to"))
+            granted = _date(grant.get("granted_on"))
+            for key, word in (("expires_on", "expires"), ("revoked_on", "is revoked")):
+                day = _date(grant.get(key))
+                if granted and day and day < granted:
+                    errors.append(BundleError(json_path([*at, key]), f"{word} before it was granted ({granted})"))
+        assessment = engagement.get("classification")
+        if isinstance(assessment, dict) and assessment and "assessed_on" not in assessment:
+            errors.append(
+                BundleError(
+                    json_path([*path, "classification", "assessed_on"]),
+                    "an assessment needs the day it was made",
+                )
+            )
+    return errors
+
+
 def bundle_validate(document: Any) -> list[BundleError]:
     """Every problem in the document, sorted by path; an empty list means it can be imported."""
     errors = _schema_errors(document)
@@ -624,6 +718,7 @@ def bundle_validate(document: Any) -> list[BundleError]:
         errors += _unsupported_sections(document) + _task_errors(document) + _unstored_engagement_parts(document)
         errors += _link_errors(document) + _date_order_errors(document) + _contractor_errors(document)
         errors += _engagement_errors(document) + _work_errors(document) + _invoice_errors(document)
+        errors += _risk_errors(document) + _safeguard_errors(document)
     return sorted(set(errors))
 
 

@@ -166,6 +166,8 @@ class CheckContext:
                 "retainer_included_hours",
                 "rate_amount",
                 "payment_terms_days",
+                "end_on",
+                "work_location",
             )
             .order_by("ref")
         )
@@ -497,10 +499,117 @@ class CheckContext:
 
         return tax_documents(workspace=self.workspace)
 
+    # Risks, exit plans and access (risk/*), agreements, worker-status assessments and contractors'
+    # documents (comply/*): one query each, filtered by workspace, reading only the columns the rules use.
+
+    @cached_property
+    def risks(self) -> list[Any]:
+        """Every risk of the register, by ref."""
+        from outsourcer.risk.models import Risk
+
+        return list(
+            Risk.objects.filter(workspace=self.workspace)
+            .only("uuid", "ref", "title", "category", "likelihood", "impact", "mitigation", "status",
+                  "engagement_id", "contractor_id")
+            .order_by("ref")
+        )  # fmt: skip
+
+    @cached_property
+    def exit_plans(self) -> dict[int, Any]:
+        """Exit plans by engagement."""
+        from outsourcer.risk.models import ExitPlan
+
+        return {
+            p.engagement_id: p for p in ExitPlan.objects.filter(workspace=self.workspace).only("engagement_id", "steps")
+        }
+
+    @cached_property
+    def open_access(self) -> dict[int, list[Any]]:
+        """Access grants not revoked, by engagement, by system."""
+        from outsourcer.risk.models import AccessGrant
+
+        rows = (
+            AccessGrant.objects.filter(workspace=self.workspace, revoked_on__isnull=True)
+            .only("engagement_id", "system", "level", "shared_credential", "granted_on", "expires_on")
+            .order_by("engagement_id", "system", "pk")
+        )
+        found: dict[int, list[Any]] = {}
+        for grant in rows:
+            found.setdefault(grant.engagement_id, []).append(grant)
+        return found
+
+    @cached_property
+    def agreements(self) -> dict[int, Any]:
+        """Agreements by engagement: whether signed, and which clauses they hold."""
+        from outsourcer.compliance.models import REQUIRED_CLAUSES, Agreement
+
+        rows = Agreement.objects.filter(workspace=self.workspace).only("engagement_id", "signed_on", *REQUIRED_CLAUSES)
+        return {a.engagement_id: a for a in rows}
+
+    @cached_property
+    def latest_classifications(self) -> dict[int, Any]:
+        """The latest worker-status assessment of each engagement (later assessed, then later recorded)."""
+        from outsourcer.compliance.models import ANSWER_FIELDS, ClassificationAssessment
+
+        rows = (
+            ClassificationAssessment.objects.filter(workspace=self.workspace)
+            .only("engagement_id", "assessed_on", *ANSWER_FIELDS)
+            .order_by("engagement_id", "-assessed_on", "-pk")
+        )
+        found: dict[int, Any] = {}
+        for assessment in rows:
+            found.setdefault(assessment.engagement_id, assessment)
+        return found
+
+    @cached_property
+    def latest_documents(self) -> dict[int, list[Any]]:
+        """Each contractor's latest document of each kind: a renewed paper replaces the one before it.
+        Latest is the later signed; one with no signing date counts as older than any dated one, and
+        between equals the one recorded last wins. By contractor, in kind order."""
+        from outsourcer.contractors.models import Document
+
+        rows = Document.objects.filter(workspace=self.workspace).only(
+            "contractor_id", "kind", "title", "signed_on", "expires_on"
+        )
+        latest: dict[tuple[int, str], Any] = {}
+        for document in rows.order_by("pk"):
+            key = (document.contractor_id, document.kind)
+            kept = latest.get(key)
+            if kept is None or (document.signed_on or dt.date.min) >= (kept.signed_on or dt.date.min):
+                latest[key] = document
+        found: dict[int, list[Any]] = {}
+        for (contractor_id, _kind), document in sorted(latest.items(), key=lambda item: item[0]):
+            found.setdefault(contractor_id, []).append(document)
+        return found
+
+    @cached_property
+    def paid_last_year(self) -> dict[int, dict[str, Decimal]]:
+        """What each contractor was paid in the `SPEND_WINDOW_DAYS` days up to the reference date, summed by
+        the database per contractor and currency (unconverted: `payments.selectors.convert` does that)."""
+        from django.db.models import Sum
+
+        from outsourcer.payments.models import Invoice, Status
+
+        since = self.as_of - dt.timedelta(days=SPEND_WINDOW_DAYS)
+        rows = (
+            Invoice.objects.filter(
+                workspace=self.workspace, status=Status.PAID, paid_on__gt=since, paid_on__lte=self.as_of
+            )
+            .values("engagement__contractor_id", "currency")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        found: dict[int, dict[str, Decimal]] = {}
+        for row in rows:
+            found.setdefault(row["engagement__contractor_id"], {})[row["currency"]] = row["total"]
+        return found
+
 
 # How far back `manage/micromanaging` counts check-ins, and `manage/over-hour-cap` weekly hours.
 CHECK_IN_WINDOW_DAYS = 14
 HOUR_CAP_WEEKS = 8
+# How far back `risk/concentration` adds up what each contractor was paid: the last 12 months.
+SPEND_WINDOW_DAYS = 365
 
 
 @dataclass(frozen=True)

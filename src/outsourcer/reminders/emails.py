@@ -16,7 +16,8 @@ from outsourcer.accounts.models import Workspace
 from outsourcer.core.text import email_subject, one_line
 from outsourcer.deliverables.models import Milestone
 from outsourcer.reminders.links import milestone_link, page_link, settings_link
-from outsourcer.reminders.selectors import PaymentDue, Silence, TimeWaiting
+from outsourcer.reminders.selectors import LeftOpen, PaymentDue, Silence, StaleExitPlan, TimeWaiting
+from outsourcer.risk.models import AccessGrant, Risk
 
 BODY_MAX = 20000
 
@@ -137,6 +138,64 @@ def payment_overdue(found: PaymentDue, today: dt.date) -> tuple[str, str]:
     who = context["contractor"].name + (", a preferred contractor" if found.preferred else "")
     subject = f"Payment overdue since {context['due']}: {context['name']} of {who}"
     return _subject(found.invoice.workspace, subject), _body("payment_overdue.txt", context)
+
+
+def risk_review(risk: Risk, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
+    assert risk.review_on is not None  # only risks with a review date are due
+    late = (today - risk.review_on).days
+    context = {
+        "risk": risk,
+        "engagement": risk.engagement,
+        "due": day(risk.review_on),
+        "late": late,
+        "url": page_link(workspace, "risk:risk", risk=risk.uuid),
+        "workspace": workspace,
+    }
+    when = "today" if late == 0 else f"since {day(risk.review_on)}"
+    return _subject(workspace, f"Risk review due {when}: {risk.title}"), _body("risk_review.txt", context)
+
+
+def _grant_context(grant: AccessGrant, workspace: Workspace) -> dict[str, Any]:
+    engagement = grant.engagement
+    return {
+        "grant": grant,
+        "engagement": engagement,
+        "contractor": engagement.contractor,
+        "url": page_link(workspace, "risk:exit", engagement=engagement.uuid),
+        "register_url": page_link(workspace, "risk:access"),
+        "workspace": workspace,
+    }
+
+
+def access_expiring(grant: AccessGrant, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
+    assert grant.expires_on is not None  # only grants with an end date expire
+    when = _when(grant.expires_on, today)
+    context = {**_grant_context(grant, workspace), "when": when, "ends": day(grant.expires_on)}
+    subject = f"Access ends {when}: {grant.system} of {grant.engagement.contractor.name}"
+    return _subject(workspace, subject), _body("access_expiring.txt", context)
+
+
+def access_left_open(found: LeftOpen, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
+    grant = found.grant
+    expired = grant.expires_on is not None and grant.expires_on < today
+    context = {**_grant_context(grant, workspace), "expired": expired, "since": day(found.since)}
+    subject = f"Access left open: {grant.system} of {grant.engagement.contractor.name}"
+    return _subject(workspace, subject), _body("access_left_open.txt", context)
+
+
+def exit_plan_stale(found: StaleExitPlan, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
+    engagement = found.plan.engagement
+    context = {
+        "plan": found.plan,
+        "engagement": engagement,
+        "since": day(found.since),
+        "days": (today - found.since).days,
+        "reviewed": found.plan.reviewed_on is not None,
+        "url": page_link(workspace, "risk:exit", engagement=engagement.uuid),
+        "workspace": workspace,
+    }
+    subject = f"Exit plan not reviewed for {context['days']} days: {engagement.title}"
+    return _subject(workspace, subject), _body("exit_plan_stale.txt", context)
 
 
 def digest(workspace: Workspace, *, on: dt.date, items: list[tuple[str, str]]) -> tuple[str, str]:

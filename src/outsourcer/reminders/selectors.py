@@ -25,6 +25,9 @@ from outsourcer.payments.models import OPEN as OPEN_INVOICE
 from outsourcer.payments.models import Invoice
 from outsourcer.payments.models import Status as InvoiceStatus
 from outsourcer.reminders.models import CalendarFeed, Delivery, ReminderPreference, ReminderSent
+from outsourcer.risk.models import AccessGrant, ExitPlan
+from outsourcer.risk.schemas_access import ENDED, EXIT_REVIEW_DAYS, EXPIRING_DAYS
+from outsourcer.risk.selectors import access_grant_list, access_left_open
 
 DUE_SOON_DAYS = 3  # a milestone due within this many days (today included) is "coming up"
 OVERDUE_LOOKBACK_DAYS = 30  # older misses are the health check's to list, not a fresh email's
@@ -179,6 +182,76 @@ def payments_overdue(*, workspace: Workspace, today: dt.date) -> list[PaymentDue
         workspace=workspace, statuses=OPEN_INVOICE, first=today - dt.timedelta(days=PAYMENT_OVERDUE_LOOKBACK_DAYS),
         last=today - dt.timedelta(days=1),
     )  # fmt: skip
+
+
+# --- Access and exit plans -------------------------------------------------------------------------
+# (Risks whose review date has come are `risk.selectors.risk_reviews_due`, keyed by that date.)
+
+
+def access_expiring(*, workspace: Workspace, today: dt.date) -> QuerySet[AccessGrant]:
+    """Open grants of engagements not ended whose end date falls from today to EXPIRING_DAYS ahead: the
+    register's "expires soon" (an ended engagement's open grant is left open, reminded apart)."""
+    return (
+        access_grant_list(workspace=workspace, open_only=True)
+        .filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS))
+        .exclude(engagement__status__in=ENDED)
+        .order_by("expires_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class LeftOpen:
+    """An open grant that should be closed, and the day it should have been (the reminder's occasion)."""
+
+    grant: AccessGrant
+    since: dt.date
+
+
+def access_left_open_since(*, workspace: Workspace, today: dt.date) -> list[LeftOpen]:
+    """`risk.selectors.access_left_open`, each with the day it should have closed: its end date when that has
+    passed, else its engagement's end date (when set and past), else the day it was granted. A day that
+    stays put while nothing changes, so each grant is reminded of once."""
+    found = []
+    for grant in access_left_open(workspace=workspace, today=today):
+        end = grant.engagement.end_on
+        if grant.expires_on is not None and grant.expires_on < today:
+            since = grant.expires_on
+        elif end is not None and end <= today:
+            since = end
+        else:
+            since = grant.granted_on
+        found.append(LeftOpen(grant=grant, since=since))
+    return found
+
+
+@dataclass(frozen=True)
+class StaleExitPlan:
+    """A running engagement's exit plan last gone through on `since` (or written then, never reviewed)."""
+
+    plan: ExitPlan
+    since: dt.date
+
+    @property
+    def due(self) -> dt.date:
+        """The day it fell due for a review: the reminder's occasion."""
+        return self.since + dt.timedelta(days=EXIT_REVIEW_DAYS)
+
+
+def exit_plans_stale(*, workspace: Workspace, today: dt.date) -> list[StaleExitPlan]:
+    """Exit plans of running engagements not reviewed for EXIT_REVIEW_DAYS days or more."""
+    zone = zone_of(workspace)
+    rows = (
+        ExitPlan.objects.filter(workspace=workspace, engagement__status__in=RUNNING)
+        .select_related("engagement__contractor")
+        .order_by("engagement__title", "pk")
+    )
+    found = []
+    for plan in rows:
+        since = plan.reviewed_on or plan.created_at.astimezone(zone).date()
+        stale = StaleExitPlan(plan=plan, since=since)
+        if stale.due <= today:
+            found.append(stale)
+    return found
 
 
 # --- Who hears of it --------------------------------------------------------------------------------

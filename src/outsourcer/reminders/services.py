@@ -32,8 +32,11 @@ from outsourcer.core.timezones import today_in
 from outsourcer.reminders import emails
 from outsourcer.reminders.models import CalendarFeed, Delivery, ReminderPreference, ReminderSent
 from outsourcer.reminders.selectors import (
+    access_expiring,
+    access_left_open_since,
     business_recipients,
     digest_waiting,
+    exit_plans_stale,
     milestones_due_soon,
     milestones_overdue,
     payments_due_soon,
@@ -43,6 +46,7 @@ from outsourcer.reminders.selectors import (
     time_waiting_too_long,
     zone_of,
 )
+from outsourcer.risk.selectors import risk_reviews_due
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,10 @@ class Kind:
     SILENCE = "silence"
     PAYMENT_DUE = "payment_due"
     PAYMENT_OVERDUE = "payment_overdue"
+    RISK_REVIEW = "risk_review"
+    ACCESS_EXPIRING = "access_expiring"
+    ACCESS_LEFT_OPEN = "access_left_open"
+    EXIT_PLAN_REVIEW = "exit_plan_review"
     DIGEST = "digest"
 
 
@@ -70,6 +78,10 @@ KIND_LABELS = {
     Kind.SILENCE: "No check-in",
     Kind.PAYMENT_DUE: "Payment due soon",
     Kind.PAYMENT_OVERDUE: "Payment overdue",
+    Kind.RISK_REVIEW: "Risk review due",
+    Kind.ACCESS_EXPIRING: "Access ending",
+    Kind.ACCESS_LEFT_OPEN: "Access left open",
+    Kind.EXIT_PLAN_REVIEW: "Exit plan to review",
     Kind.DIGEST: "Daily digest",
 }
 
@@ -145,6 +157,19 @@ def reminders_planned(*, workspace: Workspace, today: dt.date) -> list[Reminder]
             push(Kind.PAYMENT_DUE, due.invoice.uuid, due.due.on, business, emails.payment_due_soon(due, today))
         for due in payments_overdue(workspace=workspace, today=today):
             push(Kind.PAYMENT_OVERDUE, due.invoice.uuid, due.due.on, business, emails.payment_overdue(due, today))
+        # Risks and access: each keyed by the date it is about, so a new review or end date is a new occasion.
+        for risk in risk_reviews_due(workspace=workspace, today=today):
+            text = emails.risk_review(risk, workspace=workspace, today=today)
+            push(Kind.RISK_REVIEW, risk.uuid, risk.review_on, business, text)  # type: ignore[arg-type]
+        for grant in access_expiring(workspace=workspace, today=today):
+            text = emails.access_expiring(grant, workspace=workspace, today=today)
+            push(Kind.ACCESS_EXPIRING, grant.uuid, grant.expires_on, business, text)  # type: ignore[arg-type]
+        for left in access_left_open_since(workspace=workspace, today=today):
+            text = emails.access_left_open(left, workspace=workspace, today=today)
+            push(Kind.ACCESS_LEFT_OPEN, left.grant.uuid, left.since, business, text)
+        for stale in exit_plans_stale(workspace=workspace, today=today):
+            text = emails.exit_plan_stale(stale, workspace=workspace, today=today)
+            push(Kind.EXIT_PLAN_REVIEW, stale.plan.uuid, stale.due, business, text)
 
     unique: dict[str, Reminder] = {}
     for reminder in planned:  # the same person as contractor and as manager hears of it once

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.contractors.models import TRUSTED_STAGES, Contractor
@@ -14,6 +14,7 @@ from outsourcer.engagements.models import RUNNING, Engagement, Status
 from outsourcer.risk.models import AccessGrant, Category, ExitPlan, OffboardingStep, Risk
 
 ENDED = (Status.COMPLETED, Status.TERMINATED)
+RISK_STATUS_ORDER = (Risk.Status.OPEN, Risk.Status.ACCEPTED, Risk.Status.MITIGATED, Risk.Status.CLOSED)
 
 
 def risk_list(
@@ -36,7 +37,11 @@ def risk_list(
         )
     if contractor is not None:
         rows = rows.filter(Q(contractor=contractor) | Q(engagement__contractor=contractor))
-    return rows.order_by("status", "-likelihood", "-impact", "ref")
+    # Open first, then accepted, mitigated and closed; within each, the highest score first.
+    standing = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(RISK_STATUS_ORDER)), default=Value(9))
+    return rows.annotate(
+        standing=standing, score_value=ExpressionWrapper(F("likelihood") * F("impact"), output_field=IntegerField())
+    ).order_by("standing", "-score_value", "-impact", "ref")
 
 
 def risk_get(*, workspace: Workspace, uuid: Any) -> Risk | None:

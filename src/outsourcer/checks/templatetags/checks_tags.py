@@ -27,6 +27,7 @@ SUBJECT_PAGES: dict[str, tuple[str, str]] = {
     "engagement": ("engagements:detail", "engagement"),
     "milestone": ("deliverables:milestone", "milestone"),
     "invoice": ("payments:invoice", "invoice"),
+    "risk": ("risk:risk", "risk"),
 }
 
 
