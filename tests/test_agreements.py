@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +26,7 @@ from outsourcer.accounts.models import Role
 from outsourcer.audit.models import AuditEntry
 from outsourcer.compliance.agreements import FIELD_LABELS, agreement_filename, agreement_pdf, agreement_terms
 from outsourcer.compliance.models import Agreement
-from outsourcer.compliance.selectors import agreement_draft, agreement_of
+from outsourcer.compliance.selectors import agreement_of
 from outsourcer.compliance.services import agreement_save, agreement_sign
 from outsourcer.contractors.models import Document
 from outsourcer.contractors.services import record_delete
@@ -544,16 +543,14 @@ def test_pages_of_another_workspace_are_absent() -> None:
 
 
 def test_the_docs_table_matches_the_laws_data() -> None:
+    """docs/agreements.md lists what each law asks for and how long to keep the copy, as the data says."""
     doc = (ROOT / "docs" / "agreements.md").read_text()
-    data = json.loads((ROOT / "src/outsourcer/engagements/data/freelancer_laws.json").read_text())
-    for row in data["laws"]:
-        line = next((ln for ln in doc.splitlines() if ln.startswith(f"| {row['name']} |")), None)
-        assert line is not None, row["name"]
-        for field in FIELD_LABELS:
-            cell = "yes" if field in row["contract_fields"] else "—"
-            assert f"`{field}`" in doc
-            assert cell in line
-        kept = f"{row['retention_years']} years" if row["retention_years"] else "not stated"
-        assert kept in line, row["name"]
-    drafted = agreement_draft  # the docs name the draft's sources
-    assert drafted.__doc__ and "workspace" in drafted.__doc__
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]] for line in doc.splitlines()
+            if line.startswith("| ") and line.count("|") == 12}  # fmt: skip
+    header = rows.pop("law")
+    assert header[1:9] == [f"`{field}`" for field in FIELD_LABELS]
+    for law in all_laws():
+        cells = rows.pop(law.name)
+        assert cells[1:9] == ["yes" if field in law.contract_fields else "—" for field in FIELD_LABELS], law.name
+        assert cells[9] == (f"{law.retention_years} years" if law.retention_years else "not stated"), law.name
+    assert rows == {}, "the table names a law the data does not have"

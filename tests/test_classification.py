@@ -336,3 +336,15 @@ def test_the_engagement_page_links_to_worker_status(personas: Personas, engageme
 def test_an_anonymous_visitor_is_sent_to_sign_in(engagement):
     response = Client().get(page(engagement))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_docs_list_the_questions_as_the_data_has_them():
+    """docs/worker-status.md's questionnaire table and FLSA dates are the data's, so the page cannot drift."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "worker-status.md").read_text()
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| :?([ABC—]):? \| `(\w+)` \|$", text, flags=re.M)
+    expected = [(rules.category_label(q.category), q.question, q.abc or "—", q.id) for q in rules.questions()]
+    assert [(c.strip(), q.strip(), p, i) for c, q, p, i in rows] == expected
+    for version in rules.flsa_versions():
+        assert f"{version.starts.day} {version.starts:%B %Y}" in text

@@ -213,7 +213,10 @@ API_BODIES: dict[tuple[str, str], dict | Callable[[Workspace, User], dict]] = {
         "likelihood": 3,
         "impact": 4,
     },
-    ("PATCH", "/workspaces/{ws}/risks/{risk}"): {"status": "mitigated", "mitigation": "A second contractor is on call."},
+    ("PATCH", "/workspaces/{ws}/risks/{risk}"): {
+        "status": "mitigated",
+        "mitigation": "A second contractor is on call.",
+    },
     ("POST", "/workspaces/{ws}/engagements/{engagement}/risk-suggestions/{key}"): {},
     # Access and exit: the sample grant is open (granted 2026-11-01); ticks need an ended engagement (API_SAMPLES).
     ("PUT", "/workspaces/{ws}/engagements/{engagement}/exit-plan"): {

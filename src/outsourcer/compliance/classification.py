@@ -280,8 +280,17 @@ def explanation(result: Result) -> str:
     n = result.count
     parts: list[str] = []
     if result.level == "high":
+        why = []
+        if result.abc is not None and "B" in result.abc_failed:
+            unless = (
+                " unless it is done outside all of your places of business" if result.abc.prong_b_by_location else ""
+            )
+            why.append(f"in {result.abc.name} work that is part of your usual business counts as employment{unless}")
+        _warning_at, error_at = thresholds()
+        if n >= error_at:
+            why.append(f"{n} of {asked} answers point toward employment, and {error_at} or more is a high count")
         parts.append(
-            "This looks more like employment than contracting: " + "; ".join(result.reasons) + ". "
+            "This looks more like employment than contracting: " + "; ".join(why) + ". "
             "If the contractor were found to be an employee you would owe back employment taxes and penalties"
             + (f", and in {result.abc.name} wages and benefits under state law too" if result.abc else "")
             + ". Change how the work is arranged, or get advice before it goes on."

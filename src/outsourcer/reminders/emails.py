@@ -18,6 +18,7 @@ from outsourcer.deliverables.models import Milestone
 from outsourcer.reminders.links import milestone_link, page_link, settings_link
 from outsourcer.reminders.selectors import LeftOpen, PaymentDue, Silence, StaleExitPlan, TimeWaiting
 from outsourcer.risk.models import AccessGrant, Risk
+from outsourcer.risk.schemas_access import ENDED
 
 BODY_MAX = 20000
 
@@ -177,8 +178,8 @@ def access_expiring(grant: AccessGrant, *, workspace: Workspace, today: dt.date)
 
 def access_left_open(found: LeftOpen, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
     grant = found.grant
-    expired = grant.expires_on is not None and grant.expires_on < today
-    context = {**_grant_context(grant, workspace), "expired": expired, "since": day(found.since)}
+    ended = grant.engagement.status in ENDED
+    context = {**_grant_context(grant, workspace), "expired": not ended, "since": day(found.since)}
     subject = f"Access left open: {grant.system} of {grant.engagement.contractor.name}"
     return _subject(workspace, subject), _body("access_left_open.txt", context)
 

@@ -208,13 +208,14 @@ class LeftOpen:
 
 
 def access_left_open_since(*, workspace: Workspace, today: dt.date) -> list[LeftOpen]:
-    """`risk.selectors.access_left_open`, each with the day it should have closed: its end date when that has
-    passed, else its engagement's end date (when set and past), else the day it was granted. A day that
-    stays put while nothing changes, so each grant is reminded of once."""
+    """`risk.selectors.access_left_open`, each with the day it should have closed: on an ended engagement, the
+    engagement's end date (when set and past; else the day it was granted), on running work, the grant's own
+    end date. A day that stays put while nothing changes (a grant of ended work reaching its end date too),
+    so each grant is reminded of once; the engagement ending is a new occasion."""
     found = []
     for grant in access_left_open(workspace=workspace, today=today):
         end = grant.engagement.end_on
-        if grant.expires_on is not None and grant.expires_on < today:
+        if grant.engagement.status not in ENDED and grant.expires_on is not None:
             since = grant.expires_on
         elif end is not None and end <= today:
             since = end

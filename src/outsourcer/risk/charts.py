@@ -74,6 +74,11 @@ class Square:
     def band_word(self) -> str:
         return self.band
 
+    @property
+    def label_w(self) -> int:
+        """The width of the band word's backing, so the word stays clear of the pattern."""
+        return {"high": 32, "medium": 48, "low": 26}[self.band]
+
 
 @dataclass(frozen=True)
 class AxisLabel:
@@ -129,6 +134,14 @@ class HeatMap:
     @property
     def high(self) -> int:
         return self.count_of("high")
+
+    @property
+    def medium(self) -> int:
+        return self.count_of("medium")
+
+    @property
+    def low(self) -> int:
+        return self.count_of("low")
 
 
 def heat_map(grid: Sequence[Sequence[HeatCell]], *, chart_id: str, title: str = "Risk heat map") -> HeatMap:
