@@ -217,7 +217,8 @@ def test_concentration_fires_when_one_contractor_was_paid_over_half_of_the_last_
     paid(bo, "b-gbp", "700.00", dt.date(2026, 3, 1), currency="GBP")  # no rate: left out and named
     assert found(ws, "risk/concentration") == {
         "c-ann": "Ann Lee was paid 3,100.00 USD of the 4,100.00 USD paid to 2 contractors in the 12 months from "
-        "2 December 2025 to 1 December 2026 (76%) (700.00 GBP with no exchange rate left out)."
+        "2 December 2025 to 1 December 2026 (76%) (700.00 GBP with no exchange rate left out), and no other "
+        "approved or preferred contractor lists any of their skills."
     }
     assert levels(ws, "risk/concentration") == {"c-ann": "info"}
     # The day before, Bo's old invoice is in the window (and today's is not): Bo has more than half.
@@ -232,12 +233,27 @@ def test_concentration_counts_half_as_not_more_and_one_payee_as_all(db):
     paid(bo, "b1", "1000.00", dt.date(2026, 10, 1))
     assert found(ws, "risk/concentration") == {}  # exactly half each
     paid(ann, "a2", "1.00", dt.date(2026, 10, 2))
-    assert found(ws, "risk/concentration")["c-ann"].endswith("(50.0%).")
+    assert "(50.0%), and no other" in found(ws, "risk/concentration")["c-ann"]
     Invoice.objects.filter(engagement=bo).delete()
     assert found(ws, "risk/concentration") == {
         "c-ann": "Ann Lee was paid 1,001.00 USD of the 1,001.00 USD paid to 1 contractor in the 12 months from "
-        "2 December 2025 to 1 December 2026 (all)."
+        "2 December 2025 to 1 December 2026 (all), and no other approved or preferred contractor lists any of "
+        "their skills."
     }
+
+
+def test_concentration_of_spend_is_covered_by_an_approved_contractor_with_one_of_the_skills(db):
+    ws = WorkspaceFactory()
+    ann = engagement(ws, "ann", name="Ann Lee")
+    ann.contractor.skills_text = "\ncopywriting\nediting\n"
+    ann.contractor.save()
+    paid(ann, "a1", "1000.00", dt.date(2026, 10, 1))
+    # Near misses that are not ready: one in vetting with the skill, one approved with another skill.
+    ContractorFactory(workspace=ws, name="Val Vetting", stage="vetting", skills_text="\nediting\n")
+    ContractorFactory(workspace=ws, name="Sam Seo", stage="approved", skills_text="\nseo\n")
+    assert list(found(ws, "risk/concentration")) == ["c-ann"]
+    ContractorFactory(workspace=ws, name="Bea Backup", stage="approved", skills_text="\nEditing\n")
+    assert found(ws, "risk/concentration") == {}
 
 
 def test_concentration_fires_for_the_only_contractor_of_a_category_with_nobody_ready(db):

@@ -5,14 +5,16 @@ the risk register, exit plans, access grants not revoked, what each contractor w
 12 months (summed by the database per contractor and currency), the engagements with their tasks and
 the contractors: a fixed number of queries, whatever the number of rows.
 
-risk/concentration: "one contractor receives more than half of the last 12 months' spend" is read
-as written: it fires when one contractor was paid more than half of what all contractors were paid
-(invoices paid in the 365 days up to the check's date, converted into the base currency with
-`payments.selectors.convert`; amounts with no exchange rate are left out and named), also when they
-are the only one paid, which is the strongest dependency of all. "No other approved contractor has
-that skill" belongs to the second half (a category of running work with only one contractor). Its
-facts are the reasons (spend, and which categories), not the amounts, so a dismissal holds while the
-dependency is the same kind, however the amounts move.
+risk/concentration: RULES.md's closing condition, "and no other approved contractor has that skill",
+is read as belonging to both halves: a dependency is a risk when nobody is ready to take the work over.
+So it fires when one contractor was paid more than half of what all contractors were paid (invoices paid
+in the 365 days up to the check's date, converted into the base currency with
+`payments.selectors.convert`; amounts with no exchange rate are left out and named), also when they are
+the only one paid, and no other approved or preferred contractor lists any of their skills (a contractor
+with no skills listed has no one shown ready); or when a contractor is the only one with running work in a
+task category and no other approved or preferred contractor lists that category. Its facts are the
+reasons (spend, and which categories), not the amounts, so a dismissal holds while the dependency is the
+same kind, however the amounts move.
 """
 
 from __future__ import annotations
@@ -340,6 +342,16 @@ def _sole_categories(ctx: CheckContext) -> dict[int, list[tuple[str, list[Engage
     return sole
 
 
+def _standby_for(ctx: CheckContext, contractor: Any) -> list[str]:
+    """Other approved or preferred contractors who list one of `contractor`'s skills: who could take over."""
+    mine = {_words(s) for s in contractor.skills}
+    return [
+        other.name
+        for pk, other in ctx.contractors.items()
+        if pk != contractor.pk and other.stage in STANDBY and mine & {_words(s) for s in other.skills}
+    ]
+
+
 def _window_start(ctx: CheckContext) -> dt.date:
     return ctx.as_of - dt.timedelta(days=SPEND_WINDOW_DAYS - 1)
 
@@ -352,7 +364,8 @@ def _window_start(ctx: CheckContext) -> dt.date:
         "One contractor was paid more than half of what all contractors were paid in the last 12 months (invoices "
         f"paid in the {SPEND_WINDOW_DAYS} days up to the check's date, converted into the base currency at the "
         "workspace's exchange rates; amounts with no rate are left out and named), also when they are the only "
-        "one paid; or a contractor is the only one with work in progress (active or paused) in a task category, and "
+        "one paid, and no other approved or preferred contractor lists any of their skills; or a contractor is the "
+        "only one with work in progress (active or paused) in a task category, and "
         "no other approved or preferred contractor lists that category among their skills. One finding per "
         "contractor, giving the share and the amounts, or the categories."
     ),
@@ -375,7 +388,7 @@ def concentration(ctx: CheckContext) -> Iterator[Hit]:
         sentences: list[str] = []
         facts: dict[str, Any] = {}
         mine = paid.get(contractor.pk, Decimal(0))
-        if total > 0 and mine * 2 > total:
+        if total > 0 and mine * 2 > total and not _standby_for(ctx, contractor):
             others = len([v for pk, v in paid.items() if pk != contractor.pk and v > 0])
             share = "all" if others == 0 else share_text(mine, total)
             left_out = (
@@ -387,7 +400,8 @@ def concentration(ctx: CheckContext) -> Iterator[Hit]:
             sentences.append(
                 f"{contractor.name} was paid {amount(mine, base)} of the {amount(total, base)} paid to "
                 f"{plural(others + 1, 'contractor')} in the 12 months from {date_text(_window_start(ctx))} to "
-                f"{date_text(ctx.as_of)} ({share}){left_out}."
+                f"{date_text(ctx.as_of)} ({share}){left_out}, and no other approved or preferred contractor lists "
+                "any of their skills."
             )
             facts["spend"] = "all" if others == 0 else "over half"
         categories = sole.get(contractor.pk, [])
