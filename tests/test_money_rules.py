@@ -13,6 +13,7 @@ from outsourcer.payments.models import Invoice
 from outsourcer.payments.selectors import budget_for
 from outsourcer.payments.services import invoice_create, invoice_set_status
 from tests.factories import (
+    AgreementFactory,
     ContractorFactory,
     EngagementFactory,
     MilestoneFactory,
@@ -196,7 +197,13 @@ def test_no_payment_terms_fires_on_running_work_without_terms(db):
     engagement(ws, "zero", payment_terms_days=0)
     engagement(ws, "done", status="completed", payment_terms_days=None)
     engagement(ws, "draft", status="draft", payment_terms_days=None)
-    assert found(ws, "money/no-payment-terms") == {
+    # A signed agreement that states the payment date is the term in writing; an unsigned draft, or a signed
+    # one that does not state it, is not.
+    AgreementFactory(engagement=engagement(ws, "signed", payment_terms_days=None), payment_date_stated=True)
+    AgreementFactory(engagement=engagement(ws, "unsigned", payment_terms_days=None), signed_on=None)
+    AgreementFactory(engagement=engagement(ws, "silent", payment_terms_days=None), payment_date_stated=False)
+    assert set(found(ws, "money/no-payment-terms")) == {"open", "paused", "unsigned", "silent"}
+    assert {ref: text for ref, text in found(ws, "money/no-payment-terms").items() if ref in ("open", "paused")} == {
         "open": "Website copy with Ann Lee has no payment terms: its invoices fall due by the workspace's default "
         "of 21 days, and nothing in writing tells the contractor when they will be paid.",
         "paused": "Books with Ann Lee has no payment terms: its invoices fall due by the workspace's default of 21 "

@@ -42,8 +42,8 @@ def _governing_law(workspace: Any) -> str:
 
 
 def agreement_laws(*, engagement: Engagement, on: dt.date | None = None) -> list[Law]:
-    """The freelancer-protection laws that cover the engagement (on its start, else `on`), whose fields the
-    agreement must hold; value unknown counts as covered, the protective reading."""
+    """The freelancer-protection laws that cover the engagement, in force on `on` (else on its start, else
+    today), whose fields the agreement must hold; value unknown counts as covered, the protective reading."""
     day = on or engagement.start_on or dt.date.today()
     return laws_covering(
         place=engagement_place(engagement),

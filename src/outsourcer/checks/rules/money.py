@@ -218,8 +218,7 @@ def good_worker_waiting(ctx: CheckContext) -> Iterator[Hit]:
     title="No payment terms agreed",
     checks=(
         "An engagement in progress (active or paused) has no payment terms (the days you have to pay an invoice), "
-        "and its agreement does not state a payment date. Agreements arrive in a later release: until then only "
-        "the engagement's payment terms are read."
+        "and no signed agreement of it states a payment date."
     ),
     why=(
         "Without agreed terms nobody knows when an invoice is due: the contractor expects money you have not "
@@ -235,6 +234,9 @@ def no_payment_terms(ctx: CheckContext) -> Iterator[Hit]:
     default = int(ctx.policy["default_payment_terms_days"])
     for engagement in ctx.running_engagements:
         if engagement.payment_terms_days is not None:
+            continue
+        agreement = ctx.agreements.get(engagement.pk)
+        if agreement is not None and agreement.signed_on is not None and agreement.payment_date_stated:
             continue
         yield Hit(
             subject=_engagement_subject(ctx, engagement),
