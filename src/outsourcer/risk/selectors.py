@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.text import slugify
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.contractors.models import TRUSTED_STAGES, Contractor
@@ -161,7 +162,7 @@ def risk_suggestions(*, engagement: Engagement) -> list[Suggestion]:
     for category in _sole_categories(engagement):
         found.append(
             Suggestion(
-                key=f"concentration:{category}",
+                key=f"concentration-{slugify(category)}",  # a URL path segment in the API
                 category=Category.STRATEGIC,
                 title=f"Only {contractor.name} can do the {category} work",
                 likelihood=2,

@@ -15,6 +15,7 @@ from outsourcer.audit.services import apply_changes, audit_record
 from outsourcer.contractors.models import TRUSTED_STAGES, Contractor
 from outsourcer.core.actor import Actor
 from outsourcer.core.signals import workspace_data_changed
+from outsourcer.core.timezones import today_in
 from outsourcer.engagements.models import Engagement
 from outsourcer.risk.models import AccessGrant, ExitPlan, OffboardingStep, Risk
 
@@ -120,7 +121,7 @@ def risk_add_suggested(*, actor: Actor, engagement: Engagement, key: str) -> Ris
             "likelihood": suggestion.likelihood,
             "impact": suggestion.impact,
             "mitigation": suggestion.mitigation,
-            "review_on": timezone.localdate() + dt.timedelta(days=90),
+            "review_on": today_in(engagement.workspace.time_zone) + dt.timedelta(days=90),
         },
     )
 
