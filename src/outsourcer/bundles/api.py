@@ -5,9 +5,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from outsourcer.accounts.api_conflicts import ConflictOut, StateConflict
 from outsourcer.accounts.api_door import api_door, requires
 from outsourcer.bundles.selectors import bundle_dumps, bundle_export
-from outsourcer.bundles.services import bundle_import_into
+from outsourcer.bundles.services import BundleConflict, bundle_import_into
 from outsourcer.bundles.validation import bundle_parse
 from outsourcer.core.actor import Actor
 
@@ -31,9 +32,10 @@ def bundle_get(request: HttpRequest, ws: uuid.UUID) -> HttpResponse:
     summary="Replace the workspace with a bundle",
     description=(
         "Send the bundle as the request body. It is validated in full first: a 400 lists every "
-        "problem with its JSON path, and nothing changes. Otherwise the workspace is replaced, all or nothing."
+        "problem with its JSON path, and nothing changes. Otherwise the workspace is replaced, all or nothing; "
+        "a 409 when it keeps signed papers a freelancer law says to keep (replacing would delete them)."
     ),
-    response={200: dict[str, Any]},
+    response={200: dict[str, Any], 409: ConflictOut},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -49,5 +51,10 @@ def bundle_get(request: HttpRequest, ws: uuid.UUID) -> HttpResponse:
 def bundle_put(request: HttpRequest, ws: uuid.UUID) -> dict[str, Any]:
     access = api_door(request, ws, "admin")
     document = bundle_parse(request.body, max_bytes=settings.BUNDLE_MAX_BYTES)
-    result = bundle_import_into(actor=Actor.api(request), document=document, workspace=access.workspace, replace=True)
+    try:
+        result = bundle_import_into(
+            actor=Actor.api(request), document=document, workspace=access.workspace, replace=True
+        )
+    except BundleConflict as exc:  # signed papers the law says to keep
+        raise StateConflict({"bundle": [str(exc)]}) from exc
     return result.as_dict()

@@ -418,6 +418,21 @@ RECORDS: tuple[tuple[str, type[Any], Any], ...] = (
 )
 
 
+def _refuse_if_papers_retained(workspace: Workspace) -> None:
+    """A replace deletes every document, and a bundle carries no files: signed agreements a freelancer law says
+    to keep (`Document.retain_until`) must not go that way."""
+    from outsourcer.core.timezones import today_in
+
+    kept = Document.objects.filter(workspace=workspace, retain_until__gte=today_in(workspace.time_zone))
+    first = kept.order_by("-retain_until").first()
+    if first is not None:
+        raise BundleConflict(
+            f"{workspace.name} keeps {kept.count()} signed document(s) that the law says to keep (the last until "
+            f"{first.retain_until:%d %B %Y}); replacing the workspace would delete them. Import into a new "
+            "workspace instead."
+        )
+
+
 def _clear(workspace: Workspace) -> None:
     """Remove the rows a bundle replaces; uploaded files (documents, submissions) go once the import has landed."""
     files = list(Document.objects.filter(workspace=workspace).exclude(file="").values_list("file", flat=True))
@@ -844,6 +859,7 @@ def bundle_import_into(
                 f"{locked.name} already holds data; importing would replace it. Ask for replace "
                 "(--replace on the command line) to go ahead."
             )
+        _refuse_if_papers_retained(locked)
         workspace_update(actor=actor, workspace=locked, data=workspace_fields(document["workspace"]))
         warnings = _store_sections(actor=actor, workspace=locked, document=document)
         _check_after_commit(locked)

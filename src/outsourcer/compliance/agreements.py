@@ -25,7 +25,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from outsourcer.compliance.models import Agreement
-from outsourcer.compliance.selectors import agreement_draft, agreement_laws, retention_until
+from outsourcer.compliance.selectors import agreement_draft, agreement_laws, law_day, retention_until
 from outsourcer.contractors.models import Document
 from outsourcer.deliverables.models import Milestone
 from outsourcer.engagements.laws import Law
@@ -320,7 +320,7 @@ def _field_checks(terms: dict[str, Any], laws: tuple[Law, ...]) -> tuple[FieldCh
 def agreement_terms(*, engagement: Engagement, agreement: Agreement | None = None, on: dt.date) -> Terms:
     """The agreement of `engagement` as it would print on `on`: its saved terms, else the draft."""
     agreement = agreement if agreement is not None else agreement_draft(engagement=engagement)
-    laws = tuple(agreement_laws(engagement=engagement, on=agreement.signed_on or on))
+    laws = tuple(agreement_laws(engagement=engagement, on=law_day(signed_on=agreement.signed_on, today=on)))
     business = _party("the Business", agreement.business_name, agreement.business_address,
                       agreement.business_email, agreement.business_phone)  # fmt: skip
     contractor = _party("the Contractor", agreement.contractor_name, agreement.contractor_address,

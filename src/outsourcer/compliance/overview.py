@@ -18,7 +18,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from outsourcer.compliance import classification as rules
 from outsourcer.compliance.classification import Result, result_of
 from outsourcer.compliance.models import Agreement, ClassificationAssessment
-from outsourcer.compliance.selectors import agreement_laws, retention_until
+from outsourcer.compliance.selectors import agreement_laws, law_day, retention_until
 from outsourcer.contractors.models import Document
 from outsourcer.engagements.laws import Law
 from outsourcer.engagements.models import RUNNING, Engagement, Status
@@ -181,7 +181,7 @@ def overview_engagements(*, workspace: Any) -> QuerySet[Engagement]:
 
 def _agreement_standing(engagement: Engagement, today: dt.date) -> AgreementStanding:
     found: Agreement | None = getattr(engagement, "agreement", None)
-    laws = agreement_laws(engagement=engagement, on=today)
+    laws = agreement_laws(engagement=engagement, on=law_day(signed_on=found.signed_on if found else None, today=today))
     if found is None:
         return AgreementStanding(state="none", agreement=None, laws=laws)
     return AgreementStanding(state="signed" if found.signed_on else "draft", agreement=found, laws=laws)

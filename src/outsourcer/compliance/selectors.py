@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
-from outsourcer.compliance.classification import Result, result_of
+from outsourcer.compliance.classification import Result, reassess_by, reassess_periodically, result_of
 from outsourcer.compliance.models import Agreement, ClassificationAssessment
 from outsourcer.engagements.laws import Law, engagement_place, laws_covering
-from outsourcer.engagements.models import Engagement
+from outsourcer.engagements.models import RUNNING, Engagement
 from outsourcer.payments.dues import engagement_value_usd
 
 
@@ -41,13 +42,19 @@ def _governing_law(workspace: Any) -> str:
     return workspace.country.upper() if workspace.country else ""
 
 
-def agreement_laws(*, engagement: Engagement, on: dt.date | None = None) -> list[Law]:
-    """The freelancer-protection laws that cover the engagement, in force on `on` (else on its start, else
-    today), whose fields the agreement must hold; value unknown counts as covered, the protective reading."""
-    day = on or engagement.start_on or dt.date.today()
+def law_day(*, signed_on: dt.date | None, today: dt.date) -> dt.date:
+    """The day the freelancer laws are read on for an agreement: the day it was signed, else today (the day it
+    would be made). The agreement page, the overview and rule comply/no-agreement all ask here."""
+    return signed_on or today
+
+
+def agreement_laws(*, engagement: Engagement, on: dt.date) -> list[Law]:
+    """The freelancer-protection laws in force on `on` (see `law_day`) that cover the engagement, whose fields
+    the agreement must hold; a value that cannot be told counts as covered, the protective reading.
+    `engagement.contractor` and `.workspace` are read, not queried again when already set."""
     return laws_covering(
         place=engagement_place(engagement),
-        on=day,
+        on=on,
         individual=engagement.contractor.kind == "individual",
         value_usd=engagement_value_usd(engagement),
     )
@@ -85,3 +92,35 @@ def classification_result(*, assessment: ClassificationAssessment) -> Result:
     return result_of(
         assessment.answers, country=workspace.country or "", region=workspace.region or "", on=assessment.assessed_on
     )
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    """Running work whose latest worker-status assessment is due to be looked at again (from `due`)."""
+
+    engagement: Engagement
+    assessment: ClassificationAssessment
+    due: dt.date
+
+
+def classifications_to_reassess(*, workspace: Any, today: dt.date) -> list[Reassessment]:
+    """Running engagements that are reassessed on a schedule (ongoing, open-ended or long:
+    `classification.reassess_periodically`) whose latest assessment is past `classification.reassess_by`.
+    One query: the assessments of running work, latest first for each engagement."""
+    rows = (
+        ClassificationAssessment.objects.filter(workspace=workspace, engagement__status__in=RUNNING)
+        .select_related("engagement__contractor")
+        .order_by("engagement_id", "-assessed_on", "-pk")
+    )
+    found: list[Reassessment] = []
+    seen: set[int] = set()
+    for assessment in rows:
+        if assessment.engagement_id in seen:
+            continue
+        seen.add(assessment.engagement_id)
+        engagement = assessment.engagement
+        periodic = reassess_periodically(kind=engagement.kind, start_on=engagement.start_on, end_on=engagement.end_on)
+        due = reassess_by(assessment.assessed_on)
+        if periodic and due <= today:
+            found.append(Reassessment(engagement=engagement, assessment=assessment, due=due))
+    return sorted(found, key=lambda r: (r.due, r.engagement.title, r.engagement.ref))

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 
 from outsourcer.accounts.models import Workspace
+from outsourcer.compliance.selectors import Reassessment
 from outsourcer.core.text import email_subject, one_line
 from outsourcer.deliverables.models import Milestone
 from outsourcer.reminders.links import milestone_link, page_link, settings_link
@@ -154,6 +155,21 @@ def risk_review(risk: Risk, *, workspace: Workspace, today: dt.date) -> tuple[st
     }
     when = "today" if late == 0 else f"since {day(risk.review_on)}"
     return _subject(workspace, f"Risk review due {when}: {risk.title}"), _body("risk_review.txt", context)
+
+
+def reassess_status(due: Reassessment, *, workspace: Workspace, today: dt.date) -> tuple[str, str]:
+    engagement = due.engagement
+    context = {
+        "engagement": engagement,
+        "contractor": engagement.contractor,
+        "assessed": day(due.assessment.assessed_on),
+        "due": day(due.due),
+        "late": (today - due.due).days,
+        "url": page_link(workspace, "compliance:classification", engagement=engagement.uuid),
+        "workspace": workspace,
+    }
+    subject = f"Worker status to look at again: {engagement.title} with {engagement.contractor.name}"
+    return _subject(workspace, subject), _body("reassess_status.txt", context)
 
 
 def _grant_context(grant: AccessGrant, workspace: Workspace) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from outsourcer.accounts.models import Membership, User, Workspace
 from outsourcer.audit.services import audit_record
+from outsourcer.compliance.selectors import classifications_to_reassess
 from outsourcer.contractors.models import Contractor
 from outsourcer.core.actor import Actor
 from outsourcer.core.timezones import today_in
@@ -68,6 +69,7 @@ class Kind:
     ACCESS_EXPIRING = "access_expiring"
     ACCESS_LEFT_OPEN = "access_left_open"
     EXIT_PLAN_REVIEW = "exit_plan_review"
+    REASSESS_STATUS = "reassess_status"
     DIGEST = "digest"
 
 
@@ -83,6 +85,7 @@ KIND_LABELS = {
     Kind.ACCESS_LEFT_OPEN: "Access left open",
     Kind.EXIT_PLAN_REVIEW: "Exit plan to review",
     Kind.DIGEST: "Daily digest",
+    Kind.REASSESS_STATUS: "Worker status to reassess",
 }
 
 
@@ -170,6 +173,10 @@ def reminders_planned(*, workspace: Workspace, today: dt.date) -> list[Reminder]
         for stale in exit_plans_stale(workspace=workspace, today=today):
             text = emails.exit_plan_stale(stale, workspace=workspace, today=today)
             push(Kind.EXIT_PLAN_REVIEW, stale.plan.uuid, stale.due, business, text)
+        # Worker status: keyed by the day the latest assessment fell due, so a new assessment is a new occasion.
+        for reassess in classifications_to_reassess(workspace=workspace, today=today):
+            text = emails.reassess_status(reassess, workspace=workspace, today=today)
+            push(Kind.REASSESS_STATUS, reassess.assessment.uuid, reassess.due, business, text)
 
     unique: dict[str, Reminder] = {}
     for reminder in planned:  # the same person as contractor and as manager hears of it once

@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from outsourcer.accounts.models import Workspace
@@ -74,7 +74,11 @@ def risk_create(*, actor: Actor, workspace: Workspace, data: dict[str, Any]) -> 
     with transaction.atomic():
         risk = Risk(workspace=workspace, **fields)
         _risk_clean(risk)
-        risk.save()
+        try:
+            with transaction.atomic():
+                risk.save()
+        except IntegrityError as exc:  # the same ref taken by another request a moment ago
+            raise ValidationError({"ref": [f"Another risk already uses the ref {risk.ref!r}."]}) from exc
         audit_record(
             actor=actor, action="risk.create", obj=risk, workspace=workspace,
             changes={"title": risk.title, "category": risk.category, "score": risk.score},
@@ -159,10 +163,10 @@ def exit_plan_save(*, actor: Actor, engagement: Engagement, data: dict[str, Any]
     """Create or change the engagement's exit plan."""
     _refuse_unknown(data, EXIT_PLAN_FIELDS)
     with transaction.atomic():
-        plan = ExitPlan.objects.select_for_update().filter(engagement=engagement).first()
-        created = plan is None
-        if plan is None:
-            plan = ExitPlan(workspace=engagement.workspace, engagement=engagement)
+        # get_or_create, so that two first saves at once meet on one row instead of a unique-key error.
+        plan, created = ExitPlan.objects.select_for_update().get_or_create(
+            engagement=engagement, defaults={"workspace": engagement.workspace}
+        )
         changes = apply_changes(plan, data)
         if created or changes:
             _exit_plan_clean(plan)

@@ -19,16 +19,15 @@ from typing import Any
 from outsourcer.checks.registry import CheckContext, Hit, Subject, register
 from outsourcer.checks.rules.manage import plural
 from outsourcer.checks.rules.vet import and_list, contractor_subject, date_text, engagement_subject
+from outsourcer.compliance import classification
 from outsourcer.compliance.classification import questions, result_of, thresholds
 from outsourcer.compliance.models import REQUIRED_CLAUSES
+from outsourcer.compliance.selectors import agreement_laws, law_day
 from outsourcer.contractors.models import Contractor, Document
-from outsourcer.engagements.laws import Law, engagement_place, laws_covering
+from outsourcer.engagements.laws import Law
 from outsourcer.engagements.models import RUNNING, Engagement, Kind, Status
-from outsourcer.payments.dues import engagement_value_usd
 from outsourcer.payments.tax import W8_KINDS, w8_expiry
 
-# An engagement running longer than this needs a worker-status assessment, whatever its kind.
-ASSESS_AFTER_DAYS = 90
 # A document expiring within this many days of the check's date is named.
 EXPIRING_WITHIN_DAYS = 30
 # Work that has not ended: its agreement and its worker status still matter.
@@ -48,16 +47,12 @@ def _subject(ctx: CheckContext, engagement: Engagement) -> Subject:
 
 
 def laws_for(ctx: CheckContext, engagement: Engagement) -> list[Law]:
-    """The freelancer-protection laws covering the engagement, on its start (else the check's date), from the
-    rows already loaded: the engagement's place needs its contractor and workspace, given here, not queried."""
+    """The freelancer-protection laws covering the engagement's unsigned agreement, read on the check's date as
+    the agreement page reads them (`compliance.selectors.law_day`), from the rows already loaded: the
+    engagement's place needs its contractor and workspace, given here, not queried."""
     engagement.contractor = _contractor(ctx, engagement)
     engagement.workspace = ctx.workspace
-    return laws_covering(
-        place=engagement_place(engagement),
-        on=engagement.start_on or ctx.as_of,
-        individual=engagement.contractor.kind == "individual",
-        value_usd=engagement_value_usd(engagement),
-    )
+    return agreement_laws(engagement=engagement, on=law_day(signed_on=None, today=ctx.as_of))
 
 
 # --- Agreements ----------------------------------------------------------------------------------------------
@@ -72,7 +67,7 @@ def laws_for(ctx: CheckContext, engagement: Engagement) -> list[Law]:
         "An engagement in progress (active or paused) has no agreement, or one with no signing date. It is an "
         "error when a freelancer-protection law requires a written contract for the work (New York City and State, "
         "Illinois, California, Los Angeles, Seattle: an individual, not an agency, working or hired there, for at "
-        "least the law's minimum value, on the day the engagement started; a value that cannot be told counts as "
+        "least the law's minimum value, in force on the check's date; a value that cannot be told counts as "
         "covered), a warning otherwise."
     ),
     why=(
@@ -153,7 +148,7 @@ def agreement_incomplete(ctx: CheckContext) -> Iterator[Hit]:
     title="Worker status never assessed",
     checks=(
         "An engagement in progress (active or paused) that is ongoing work, or that has run for more than "
-        f"{ASSESS_AFTER_DAYS} days since it started, has no worker-status assessment."
+        f"{classification.long_running_days()} days since it started, has no worker-status assessment."
     ),
     why=(
         "The longer and more open-ended the work, the more the relationship can look like employment to the IRS "
@@ -170,11 +165,11 @@ def classification_unassessed(ctx: CheckContext) -> Iterator[Hit]:
     for engagement in ctx.running_engagements:
         if engagement.pk in ctx.latest_classifications:
             continue
+        if not classification.assessment_expected(kind=engagement.kind, start_on=engagement.start_on, today=ctx.as_of):
+            continue
         ongoing = engagement.kind == Kind.ONGOING
         days = (ctx.as_of - engagement.start_on).days if engagement.start_on else None
-        long = days is not None and days > ASSESS_AFTER_DAYS
-        if not (ongoing or long):
-            continue
+        long = days is not None and days > classification.long_running_days()
         why = []
         if ongoing:
             why.append("is ongoing work")
