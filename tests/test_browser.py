@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -23,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("OUTSOURCER_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
+TODAY_DEMO = dt.date(2026, 12, 1)  # the date the demo's story is told as of
 
 
 @pytest.fixture(scope="session")
@@ -429,3 +431,92 @@ def test_from_an_approved_contractor_to_reviewed_accepted_work_and_a_rating(page
     after = scorecards(workspace=ws, contractor_ids=[contractor.pk])[contractor.pk]
     assert engagement.ratings.get().overall == 5
     assert after != before
+
+
+def test_risk_and_papers_from_access_left_open_to_a_signed_agreement_and_a_worker_status(page, tmp_path):
+    """Access left open on ended work is revoked from the register's alert; the New York engagement with no
+    agreement gets one (addresses filled, the PDF downloaded, the signed copy stored); the ongoing payroll work
+    gets its first worker-status assessment; a suggested risk joins a register; and the health check agrees."""
+    from outsourcer.bundles.demo import demo_load
+    from outsourcer.checks.services import check_run
+    from outsourcer.compliance.models import Agreement
+    from outsourcer.core.actor import Actor
+    from outsourcer.engagements.models import Engagement
+    from outsourcer.risk.models import AccessGrant, Risk
+
+    login = demo_load(password=PASSWORD)
+    ws = login.workspace
+    log_in(page, login.email)
+
+    # 1. The access register's alert names the research folder left open on terminated work; revoke it.
+    page.goto(f"/w/{ws.uuid}/access/")
+    alert = page.locator(".access-alert")
+    assert "Google Drive: Market research folder" in alert.inner_text()
+    shot(page, "risk-access-alert")
+    alert.get_by_role("button", name="Revoke Google Drive: Market research folder").click()
+    page.wait_for_load_state()
+    assert (
+        page.locator(".access-alert").count() == 0
+        or "Market research folder" not in page.locator(".access-alert").inner_text()
+    )
+    assert not AccessGrant.objects.filter(
+        workspace=ws, engagement__ref="market-research", revoked_on__isnull=True
+    ).exists()
+
+    # 2. Pitch decks has no agreement although New York's law asks for one: fill in what it lacks and sign.
+    pitch = Engagement.objects.get(workspace=ws, ref="pitch-decks")
+    page.goto(f"/w/{ws.uuid}/engagements/{pitch.uuid}/agreement/")
+    assert "lacks what the law asks for" in page.content()
+    page.get_by_label("Business mailing address").fill("12 Atlantic Avenue\nBrooklyn, NY 11201")
+    page.get_by_label("Contractor mailing address").fill("340 West 23rd Street\nNew York, NY 10011")
+    page.get_by_label("Services").fill("Three pitch decks\nA deck template")
+    page.get_by_role("button", name="Save the terms").click()
+    page.wait_for_load_state()
+    assert Agreement.objects.filter(engagement=pitch).exists()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    pdf = tmp_path / "agreement.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(b"%PDF-1.4\n% signed by both\n%%EOF\n")
+    page.get_by_label("Signed on").fill("2026-11-30")
+    page.get_by_label("Signed copy").set_input_files(str(signed))
+    page.get_by_role("button", name="Record the signing").click()
+    page.wait_for_load_state()
+    assert "Signed 30 Nov 2026" in page.content()
+    shot(page, "risk-agreement-signed")
+
+    # 3. Payroll support is ongoing and was never assessed: answer the questions and record the basis.
+    payroll = Engagement.objects.get(workspace=ws, ref="payroll-support")
+    page.goto(f"/w/{ws.uuid}/engagements/{payroll.uuid}/classification/")
+    for name in ("sets_hours_or_location", "trains_in_our_methods", "directs_how_work_is_done", "provides_benefits",
+                 "works_only_for_us", "similar_workers_are_employees", "provides_tools", "reimburses_expenses",
+                 "no_chance_of_profit_or_loss", "core_to_our_business"):  # fmt: skip
+        page.check(f'input[name="{name}"][value="no"]')
+    page.check('input[name="paid_by_time_not_result"][value="yes"]')
+    page.check('input[name="open_ended"][value="yes"]')
+    page.get_by_label("Reasonable basis for contractor treatment").fill(
+        "Dana runs her own bookkeeping practice with other clients; her accountant's letter of 3 March 2026."
+    )
+    page.get_by_role("button", name="Record the assessment").click()
+    page.wait_for_load_state()
+    assert page.locator(".ws-result__level").inner_text().startswith("Low")
+    shot(page, "risk-worker-status")
+
+    # 4. IT updates has no strategic risk on record: add one the register suggests.
+    it = Engagement.objects.get(workspace=ws, ref="it-updates")
+    page.goto(f"/w/{ws.uuid}/engagements/{it.uuid}/risks/")
+    before = Risk.objects.filter(engagement=it).count()
+    page.get_by_role("button", name=re.compile(r"^Add “")).first.click()
+    page.wait_for_load_state()
+    assert Risk.objects.filter(engagement=it).count() == before + 1
+
+    # The health check no longer finds what was fixed.
+    found = {(f.rule, f.subject_ref) for f in check_run(actor=Actor.cli(), workspace=ws, as_of=TODAY_DEMO).open}
+    assert ("risk/access-not-revoked", "market-research") not in found
+    assert ("comply/no-agreement", "pitch-decks") not in found
+    assert ("comply/classification-unassessed", "payroll-support") not in found
+    page.goto(f"/w/{ws.uuid}/risks/")
+    assert page.locator("svg").first.is_visible()
+    shot(page, "risk-register")

@@ -36,8 +36,8 @@ def found(ws, rule: str, as_of: dt.date = TODAY) -> dict[str, str]:
     return {f.subject_ref: f.message for f in run(ws, as_of).open if f.rule == rule}
 
 
-def levels(ws, rule: str) -> dict[str, str]:
-    return {f.subject_ref: f.severity for f in run(ws).open if f.rule == rule}
+def levels(ws, rule: str, as_of: dt.date = TODAY) -> dict[str, str]:
+    return {f.subject_ref: f.severity for f in run(ws, as_of).open if f.rule == rule}
 
 
 def engagement(ws, ref: str, title: str = "Website copy", name: str = "Ann Lee", **fields):
@@ -76,10 +76,12 @@ def test_no_agreement_is_an_error_where_a_freelancer_law_asks_for_a_written_cont
     assert agency.contractor.kind == "agency"
 
 
-def test_no_agreement_names_every_law_and_reads_them_on_the_day_the_work_started(db):
+def test_no_agreement_names_every_law_and_reads_them_on_the_checks_date(db):
+    """An unsigned agreement would be made today, so the laws are those in force on the check's date, as the
+    agreement page reads them (`compliance.selectors.law_day`), whenever the work started."""
     ws = WorkspaceFactory(country="US", region="NY-NYC")
     engagement(ws, "copy")
-    # Worked in California from before its statewide law (1 January 2025): no law yet on the day it started.
+    # Work in California started before its statewide law (1 January 2025), and after.
     ca = WorkspaceFactory(country="US", region="TX")
     engagement(ca, "old", name="Bo Chen", contractor_region="CA", start_on=dt.date(2024, 6, 1))
     engagement(ca, "new", name="Cy New", contractor_region="CA", start_on=dt.date(2025, 2, 1))
@@ -87,7 +89,9 @@ def test_no_agreement_names_every_law_and_reads_them_on_the_day_the_work_started
         "copy": "Website copy with Ann Lee has no agreement: the New York City Freelance Isn't Free Act and the New "
         "York State Freelance Isn't Free Act each require a written contract for this work."
     }
-    assert levels(ca, "comply/no-agreement") == {"old": "warning", "new": "error"}
+    assert levels(ca, "comply/no-agreement") == {"old": "error", "new": "error"}
+    # Checked as of a day before the law was in force, neither needed a written contract under it.
+    assert levels(ca, "comply/no-agreement", as_of=dt.date(2024, 12, 31)) == {"old": "warning", "new": "warning"}
 
 
 # --- comply/agreement-incomplete -------------------------------------------------------------------------
