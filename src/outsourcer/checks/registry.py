@@ -566,17 +566,13 @@ class CheckContext:
         """Each contractor's latest document of each kind: a renewed paper replaces the one before it.
         Latest is the later signed; one with no signing date counts as older than any dated one, and
         between equals the one recorded last wins. By contractor, in kind order."""
+        from outsourcer.compliance.documents import latest_of_each_kind
         from outsourcer.contractors.models import Document
 
         rows = Document.objects.filter(workspace=self.workspace).only(
             "contractor_id", "kind", "title", "signed_on", "expires_on"
         )
-        latest: dict[tuple[int, str], Any] = {}
-        for document in rows.order_by("pk"):
-            key = (document.contractor_id, document.kind)
-            kept = latest.get(key)
-            if kept is None or (document.signed_on or dt.date.min) >= (kept.signed_on or dt.date.min):
-                latest[key] = document
+        latest = latest_of_each_kind(rows.order_by("pk"))
         found: dict[int, list[Any]] = {}
         for (contractor_id, _kind), document in sorted(latest.items(), key=lambda item: item[0]):
             found.setdefault(contractor_id, []).append(document)

@@ -17,15 +17,14 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from outsourcer.compliance import classification as rules
 from outsourcer.compliance.classification import Result, result_of
+from outsourcer.compliance.documents import EXPIRING_WITHIN_DAYS, document_expiry, latest_of_each_kind
 from outsourcer.compliance.models import Agreement, ClassificationAssessment
 from outsourcer.compliance.selectors import agreement_laws, law_day, retention_until
 from outsourcer.contractors.models import Document
 from outsourcer.engagements.laws import Law
 from outsourcer.engagements.models import RUNNING, Engagement, Status
-from outsourcer.payments import tax
 
 # Documents of engaged contractors are listed this many days before they expire.
-EXPIRING_WITHIN_DAYS = 30
 
 
 def periodic(engagement: Engagement) -> bool:
@@ -216,16 +215,6 @@ def overview_rows(*, workspace: Any, today: dt.date) -> list[OverviewRow]:
     return rows
 
 
-def document_expiry(document: Document) -> tuple[dt.date | None, bool]:
-    """The day a document expires and whether the document states it: a W-8BEN or W-8BEN-E with no stated
-    expiry runs to 31 December of the third year after signing (`payments.tax.w8_expiry`)."""
-    if document.expires_on is not None:
-        return document.expires_on, True
-    if document.kind in tax.W8_KINDS:
-        return tax.w8_expiry(document), False
-    return None, False
-
-
 def expiring_documents(
     *, workspace: Any, today: dt.date, within_days: int = EXPIRING_WITHIN_DAYS
 ) -> list[ExpiringDocument]:
@@ -239,14 +228,8 @@ def expiring_documents(
         .select_related("contractor")
         .order_by("pk")
     )
-    latest: dict[tuple[int, str], Document] = {}
-    for document in documents:
-        key = (document.contractor_id, document.kind)
-        kept = latest.get(key)
-        if kept is None or (document.signed_on or dt.date.min) >= (kept.signed_on or dt.date.min):
-            latest[key] = document
     found = []
-    for document in latest.values():
+    for document in latest_of_each_kind(documents).values():
         expires_on, stated = document_expiry(document)
         if expires_on is None:
             continue

@@ -30,7 +30,7 @@ from outsourcer.deliverables.models import (
     Submission,
     SubmissionFile,
 )
-from outsourcer.engagements.models import Brief, Engagement, Status
+from outsourcer.engagements.models import ENDED, Brief, Engagement, Status
 from outsourcer.engagements.services import brief_latest_version
 
 MILESTONE_FIELDS = frozenset({"ref", "title", "description", "due_on", "amount", "status"})
@@ -48,7 +48,6 @@ MilestoneStatus = Milestone.Status
 SETTABLE_STATUSES = frozenset({MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS})
 # What may still be cancelled: anything not decided yet, work waiting for review included.
 CANCELLABLE_STATUSES = frozenset({*OPEN_STATUSES, MilestoneStatus.SUBMITTED})
-ENDED = (Status.COMPLETED, Status.TERMINATED)
 
 
 def _user(actor: Actor) -> Any:

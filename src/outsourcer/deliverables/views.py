@@ -68,7 +68,7 @@ from outsourcer.deliverables.services import (
     review_set_shared,
     submission_create,
 )
-from outsourcer.engagements.models import RUNNING, Engagement
+from outsourcer.engagements.models import ENDED, RUNNING, Engagement
 
 PAGE_SIZE = 50
 # Downloads are always attachments; these types keep their name, anything else goes as plain bytes.
@@ -214,7 +214,7 @@ def engagement_milestones_page(request: HttpRequest, access: WorkspaceAccess, en
         else:
             messages.success(request, f"Added the milestone “{milestone.title}”, due {milestone.due_on:%-d %b %Y}.")
             return redirect(_milestones_url(obj, "milestones"))
-    ended = obj.status in ("completed", "terminated")
+    ended = obj.status in ENDED
     if not access.can("write") or ended:
         _disable(form)
     today = _today(access)

@@ -35,6 +35,8 @@ class Status(models.TextChoices):
 
 # "Active" in the rules' sense: work that is going on, even if paused for now.
 RUNNING = frozenset({Status.ACTIVE, Status.PAUSED})
+# Work that is over, well or not: offboarding starts, access should be gone.
+ENDED = frozenset({Status.COMPLETED, Status.TERMINATED})
 # Which status may follow which; anything else is refused with the allowed next steps.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Status.ACTIVE, Status.TERMINATED}),

@@ -27,6 +27,7 @@ from outsourcer.engagements.forms import (
     contractor_choices,
 )
 from outsourcer.engagements.models import (
+    ENDED,
     TRANSITIONS,
     Channel,
     CustomerCommitment,
@@ -63,7 +64,6 @@ from outsourcer.engagements.views_common import (
 from outsourcer.planning.models import Task
 
 PAGE_SIZE = 50
-ENDED = (Status.COMPLETED, Status.TERMINATED)
 # How each allowed move is offered on the overview, and whether it asks for a reason.
 MOVES: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.ACTIVE): "Start the work",

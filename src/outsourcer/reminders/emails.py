@@ -16,10 +16,10 @@ from outsourcer.accounts.models import Workspace
 from outsourcer.compliance.selectors import Reassessment
 from outsourcer.core.text import email_subject, one_line
 from outsourcer.deliverables.models import Milestone
+from outsourcer.engagements.models import ENDED
 from outsourcer.reminders.links import milestone_link, page_link, settings_link
 from outsourcer.reminders.selectors import LeftOpen, PaymentDue, Silence, StaleExitPlan, TimeWaiting
 from outsourcer.risk.models import AccessGrant, Risk
-from outsourcer.risk.schemas_access import ENDED
 
 BODY_MAX = 20000
 

@@ -18,7 +18,7 @@ from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.accounts.models import Membership, Role, User, Workspace
 from outsourcer.contractors.models import Stage
 from outsourcer.deliverables.models import OPEN_STATUSES, Milestone
-from outsourcer.engagements.models import RUNNING, CustomerCommitment, Engagement
+from outsourcer.engagements.models import ENDED, RUNNING, CustomerCommitment, Engagement
 from outsourcer.engagements.selectors import portal_engagements, silent_since, time_waiting_for_approval
 from outsourcer.payments.dues import DueDate, due_dates
 from outsourcer.payments.models import OPEN as OPEN_INVOICE
@@ -26,7 +26,7 @@ from outsourcer.payments.models import Invoice
 from outsourcer.payments.models import Status as InvoiceStatus
 from outsourcer.reminders.models import CalendarFeed, Delivery, ReminderPreference, ReminderSent
 from outsourcer.risk.models import AccessGrant, ExitPlan
-from outsourcer.risk.schemas_access import ENDED, EXIT_REVIEW_DAYS, EXPIRING_DAYS
+from outsourcer.risk.schemas_access import EXIT_REVIEW_DAYS, EXPIRING_DAYS
 from outsourcer.risk.selectors import access_grant_list, access_left_open
 
 DUE_SOON_DAYS = 3  # a milestone due within this many days (today included) is "coming up"

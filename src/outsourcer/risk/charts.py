@@ -13,13 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from outsourcer.risk.models import HIGH_SCORE, MEDIUM_SCORE
 from outsourcer.risk.selectors import HeatCell
 
 # The scales in words, for the axes, the form and the CLI.
 LIKELIHOOD_WORDS = {1: "rare", 2: "unlikely", 3: "possible", 4: "likely", 5: "almost certain"}
 IMPACT_WORDS = {1: "negligible", 2: "minor", 3: "moderate", 4: "major", 5: "severe"}
 BAND_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
-BAND_RANGES = {"high": "15 to 25", "medium": "8 to 14", "low": "1 to 7"}
+BAND_RANGES = {
+    "high": f"{HIGH_SCORE} to 25",
+    "medium": f"{MEDIUM_SCORE} to {HIGH_SCORE - 1}",
+    "low": f"1 to {MEDIUM_SCORE - 1}",
+}
 # Fill, and the ink of the band's pattern.
 BAND_FILL = {"high": "#f6d3ce", "medium": "#fbe6bd", "low": "#dcefe1"}
 BAND_INK = {"high": "#b3261e", "medium": "#9a6700", "low": "#2f6f43"}

@@ -21,6 +21,15 @@ from outsourcer.planning.models import ref_validator
 score_validators = [MinValueValidator(1), MaxValueValidator(5)]
 # Likelihood x impact at or above this is a high risk: it needs a mitigation (rule risk/unmitigated).
 HIGH_SCORE = 15
+# A new risk is looked at again this many days after it is recorded, unless a date is given.
+FIRST_REVIEW_DAYS = 90
+# At or above this (and below HIGH_SCORE), a medium one; below, low.
+MEDIUM_SCORE = 8
+
+
+def band_of_score(score: int) -> str:
+    """The heat map's band of a likelihood x impact score: high, medium or low."""
+    return "high" if score >= HIGH_SCORE else "medium" if score >= MEDIUM_SCORE else "low"
 
 
 class Category(models.TextChoices):

@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import Field
 
 from outsourcer.core.api_types import Day, Line, Strict, Text
-from outsourcer.engagements.models import Engagement, Status
+from outsourcer.engagements.models import ENDED, Engagement
 from outsourcer.payments.models import Invoice
 from outsourcer.risk.models import AccessGrant, ExitPlan
 from outsourcer.risk.selectors import ChecklistItem
@@ -22,7 +22,6 @@ from outsourcer.risk.selectors import ChecklistItem
 EXPIRING_DAYS = 7
 # An exit plan of a running engagement not gone through for this many days is due for a review.
 EXIT_REVIEW_DAYS = 180
-ENDED = (Status.COMPLETED, Status.TERMINATED)
 
 HandoverName = Literal["in_house", "person", "contractor"]
 LevelName = Literal["read", "write", "admin"]

@@ -11,10 +11,9 @@ from django.utils.text import slugify
 
 from outsourcer.accounts.models import Workspace
 from outsourcer.contractors.models import TRUSTED_STAGES, Contractor
-from outsourcer.engagements.models import RUNNING, Engagement, Status
-from outsourcer.risk.models import AccessGrant, Category, ExitPlan, OffboardingStep, Risk
+from outsourcer.engagements.models import ENDED, RUNNING, Engagement
+from outsourcer.risk.models import AccessGrant, Category, ExitPlan, OffboardingStep, Risk, band_of_score
 
-ENDED = (Status.COMPLETED, Status.TERMINATED)
 RISK_STATUS_ORDER = (Risk.Status.OPEN, Risk.Status.ACCEPTED, Risk.Status.MITIGATED, Risk.Status.CLOSED)
 
 
@@ -62,7 +61,7 @@ class HeatCell:
     @property
     def band(self) -> str:
         """high (15 and up: needs a mitigation), medium (8 to 14) or low."""
-        return "high" if self.score >= 15 else "medium" if self.score >= 8 else "low"
+        return band_of_score(self.score)
 
 
 def risk_heat(*, risks: QuerySet[Risk] | list[Risk]) -> list[list[HeatCell]]:

@@ -16,8 +16,8 @@ from outsourcer.contractors.models import TRUSTED_STAGES, Contractor
 from outsourcer.core.actor import Actor
 from outsourcer.core.signals import workspace_data_changed
 from outsourcer.core.timezones import today_in
-from outsourcer.engagements.models import Engagement
-from outsourcer.risk.models import AccessGrant, ExitPlan, OffboardingStep, Risk
+from outsourcer.engagements.models import ENDED, Engagement
+from outsourcer.risk.models import FIRST_REVIEW_DAYS, AccessGrant, ExitPlan, OffboardingStep, Risk
 
 RISK_FIELDS = frozenset(
     {"ref", "engagement", "contractor", "category", "title", "likelihood", "impact", "mitigation", "owner",
@@ -125,7 +125,7 @@ def risk_add_suggested(*, actor: Actor, engagement: Engagement, key: str) -> Ris
             "likelihood": suggestion.likelihood,
             "impact": suggestion.impact,
             "mitigation": suggestion.mitigation,
-            "review_on": today_in(engagement.workspace.time_zone) + dt.timedelta(days=90),
+            "review_on": today_in(engagement.workspace.time_zone) + dt.timedelta(days=FIRST_REVIEW_DAYS),
         },
     )
 
@@ -249,7 +249,7 @@ def offboarding_tick(
     *, actor: Actor, engagement: Engagement, step: str, done_on: dt.date | None = None, note: str = ""
 ) -> OffboardingStep:
     """Mark a manual offboarding step done; the engagement must have ended."""
-    if engagement.status not in ("completed", "terminated"):
+    if engagement.status not in ENDED:
         raise ValidationError({"step": ["Offboarding starts when the engagement is completed or terminated."]})
     if step not in OffboardingStep.Step.values:
         raise ValidationError({"step": [f"Choose one of: {', '.join(OffboardingStep.Step.values)}."]})

@@ -26,14 +26,13 @@ from outsourcer.engagements.models import Engagement
 from outsourcer.engagements.views_common import add_errors, disable, error_text, get_engagement, render_page, today
 from outsourcer.risk import charts
 from outsourcer.risk.forms import RiskFilterForm, RiskForm
-from outsourcer.risk.models import Category, Risk
+from outsourcer.risk.models import FIRST_REVIEW_DAYS, Category, Risk
 from outsourcer.risk.selectors import risk_heat, risk_list, risk_reviews_due, risk_suggestions
 from outsourcer.risk.services import risk_add_suggested, risk_create, risk_update
 from outsourcer.risk.services import risk_delete as delete_risk
 
 PAGE_SIZE = 50
 REVIEWS_SHOWN = 8
-FIRST_REVIEW_DAYS = 90  # a new risk's review date, unless the form says otherwise
 # A refusal about the engagement or the contractor is shown beside the one field that chooses them.
 ABOUT = {"engagement": "about", "contractor": "about"}
 

@@ -21,15 +21,14 @@ from outsourcer.checks.rules.manage import plural
 from outsourcer.checks.rules.vet import and_list, contractor_subject, date_text, engagement_subject
 from outsourcer.compliance import classification
 from outsourcer.compliance.classification import questions, result_of, thresholds
+from outsourcer.compliance.documents import EXPIRING_WITHIN_DAYS, document_expiry
 from outsourcer.compliance.models import REQUIRED_CLAUSES
 from outsourcer.compliance.selectors import agreement_laws, law_day
 from outsourcer.contractors.models import Contractor, Document
 from outsourcer.engagements.laws import Law
 from outsourcer.engagements.models import RUNNING, Engagement, Kind, Status
-from outsourcer.payments.tax import W8_KINDS, w8_expiry
 
 # A document expiring within this many days of the check's date is named.
-EXPIRING_WITHIN_DAYS = 30
 # Work that has not ended: its agreement and its worker status still matter.
 OPEN_WORK = frozenset({Status.DRAFT, *RUNNING})
 
@@ -239,13 +238,6 @@ def classification_risk(ctx: CheckContext) -> Iterator[Hit]:
 # --- Documents -----------------------------------------------------------------------------------------------
 
 
-def _expiry(document: Document) -> tuple[dt.date | None, bool]:
-    """When the document runs out, and whether that date is stated (False: a W-8BEN's three years)."""
-    if document.kind in W8_KINDS:
-        return w8_expiry(document), document.expires_on is not None
-    return document.expires_on, True
-
-
 def _document_name(document: Document) -> str:
     label = document.get_kind_display()
     return f"{label} \u201c{document.title}\u201d" if document.title else label
@@ -280,7 +272,7 @@ def document_expiring(ctx: CheckContext) -> Iterator[Hit]:
             continue
         found: list[tuple[Document, dt.date, bool]] = []
         for document in ctx.latest_documents.get(contractor.pk, []):
-            expires, stated = _expiry(document)
+            expires, stated = document_expiry(document)
             if expires is not None and expires <= horizon:
                 found.append((document, expires, stated))
         if not found:

@@ -29,11 +29,10 @@ from outsourcer.checks.rules.manage import plural
 from outsourcer.checks.rules.plan import _words
 from outsourcer.checks.rules.vet import amount, and_list, contractor_subject, date_text, engagement_subject
 from outsourcer.contractors.models import Stage
-from outsourcer.engagements.models import Engagement, Kind, Status
+from outsourcer.engagements.models import ENDED, Engagement, Kind, Status
 from outsourcer.payments.selectors import cents, convert
 from outsourcer.risk.models import CORE_AREAS, HIGH_SCORE, AccessGrant, Category, Risk
 
-ENDED = frozenset({Status.COMPLETED, Status.TERMINATED})
 # Contractors that could take work over (risk/concentration).
 STANDBY = frozenset({Stage.APPROVED, Stage.PREFERRED})
 
