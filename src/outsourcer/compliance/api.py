@@ -102,6 +102,7 @@ def agreement_pdf_get(request: HttpRequest, ws: uuid.UUID, engagement: uuid.UUID
     )
     response = HttpResponse(agreement_pdf(terms), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, agreement_filename(terms))
+    response["Cache-Control"] = "private, no-store"  # names and addresses: no shared cache keeps them
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -13,6 +13,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 
 from outsourcer.accounts.door import WorkspaceAccess
@@ -126,8 +127,9 @@ class Command(WorkspaceCommand):
                 count = access_revoke_all(actor=actor, engagement=engagement, on=on)
             else:
                 grants = self._by_system(engagement, options["system"])
-                for grant in grants:
-                    access_grant_revoke(actor=actor, grant=grant, on=on)
+                with transaction.atomic():  # all of them, or (refused) none
+                    for grant in grants:
+                        access_grant_revoke(actor=actor, grant=grant, on=on)
                 count = len(grants)
         except ValidationError as exc:
             raise self.invalid(exc, f"Nothing was revoked for {engagement.title}.") from exc
