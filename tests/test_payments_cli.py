@@ -132,7 +132,7 @@ def test_approve_then_pay_with_backup_withholding(ws: Workspace):
 @pytest.mark.parametrize(
     ("args", "message", "stderr"),
     [
-        (["show", "nope", "--workspace", "acme"], "No invoice 'nope' in Acme Design (give its ref or id).", ""),
+        (["show", "nope", "--workspace", "acme"], "No invoice 'nope' in Acme Design (give a ref or an id).", ""),
         (["list", "--workspace", "nowhere"], "No workspace named 'nowhere'.", ""),
         (["list", "--workspace", "acme", "--engagement", "e-nope"], "No engagement 'e-nope'", ""),
         (["pay", "fresh", "--workspace", "acme", "--on", "2026-11-31", "--channel", "ach"], "--on: give a date", ""),

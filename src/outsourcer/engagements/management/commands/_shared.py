@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Model, QuerySet
 from rich.table import Table
 
 from outsourcer.accounts.door import ObjectNotFound, WorkspaceAccess, door_for_operator
 from outsourcer.accounts.selectors import WorkspaceLookupError
 from outsourcer.core.cli import as_api, dump_json, table_text
 from outsourcer.engagements.models import Engagement
+
+M = TypeVar("M", bound=Model)
 
 
 def refuse(message: str) -> CommandError:
@@ -52,15 +55,20 @@ class WorkspaceCommand(BaseCommand):
             raise refuse(str(exc)) from exc
         getattr(self, f"_{options['action'].replace('-', '_')}")(access, options)
 
-    def find_engagement(self, access: WorkspaceAccess, text: str) -> Engagement:
-        rows = access.scope(Engagement.objects.select_related("contractor", "workspace", "customer_commitment"))
-        found = rows.filter(ref=text).first()
+    def find_row(self, access: WorkspaceAccess, rows: QuerySet[M], text: str, noun: str) -> M:
+        """The workspace's row of `rows` with the ref `text`, else with the public id `text`; refused otherwise."""
+        scoped = access.scope(rows)
+        found = scoped.filter(ref=text).first()
         if found is not None:
             return found
         try:
-            return access.get(rows, text)
+            return access.get(scoped, text)
         except ObjectNotFound as exc:
-            raise refuse(f"No engagement {text!r} in {access.workspace.name} (give a ref or an id).") from exc
+            raise refuse(f"No {noun} {text!r} in {access.workspace.name} (give a ref or an id).") from exc
+
+    def find_engagement(self, access: WorkspaceAccess, text: str) -> Engagement:
+        rows = Engagement.objects.select_related("contractor", "workspace", "customer_commitment")
+        return self.find_row(access, rows, text, "engagement")
 
     def invalid(self, exc: ValidationError, what: str) -> CommandError:
         """Each refusal on stderr, by the option the operator typed; the summary as the error."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from outsourcer.accounts.door import ObjectNotFound, WorkspaceAccess
+from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.contractors.models import Contractor
 from outsourcer.core.actor import Actor
 from outsourcer.core.api_types import DAY_MAX, DAY_MIN
@@ -126,24 +126,10 @@ class Command(WorkspaceCommand):
     # --- finding rows ------------------------------------------------------------------------------
 
     def _invoice(self, access: WorkspaceAccess, text: str) -> Invoice:
-        rows = access.scope(Invoice.objects.select_related(*INVOICE_ROWS))
-        found = rows.filter(ref=text).first()
-        if found is not None:
-            return found
-        try:
-            return access.get(rows, text)
-        except ObjectNotFound as exc:
-            raise refuse(f"No invoice {text!r} in {access.workspace.name} (give its ref or id).") from exc
+        return self.find_row(access, Invoice.objects.select_related(*INVOICE_ROWS), text, "invoice")
 
     def _contractor(self, access: WorkspaceAccess, text: str) -> Contractor:
-        rows = access.scope(Contractor.objects.all())
-        found = rows.filter(ref=text).first()
-        if found is not None:
-            return found
-        try:
-            return access.get(rows, text)
-        except ObjectNotFound as exc:
-            raise refuse(f"No contractor {text!r} in {access.workspace.name} (give a ref or an id).") from exc
+        return self.find_row(access, Contractor.objects.all(), text, "contractor")
 
     def _detail(self, access: WorkspaceAccess, invoice: Invoice) -> dict[str, Any]:
         row = self._invoice(access, str(invoice.uuid))

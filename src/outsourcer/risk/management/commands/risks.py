@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from outsourcer.accounts.door import ObjectNotFound, WorkspaceAccess
+from outsourcer.accounts.door import WorkspaceAccess
 from outsourcer.contractors.models import Contractor
 from outsourcer.core.actor import Actor
 from outsourcer.core.api_types import DAY_MAX, DAY_MIN
@@ -142,24 +142,10 @@ class Command(WorkspaceCommand):
     # --- finding rows ------------------------------------------------------------------------------
 
     def _risk(self, access: WorkspaceAccess, text: str) -> Risk:
-        rows = access.scope(Risk.objects.select_related(*RISK_ROWS))
-        found = rows.filter(ref=text).first()
-        if found is not None:
-            return found
-        try:
-            return access.get(rows, text)
-        except ObjectNotFound as exc:
-            raise refuse(f"No risk {text!r} in {access.workspace.name} (give its ref or id).") from exc
+        return self.find_row(access, Risk.objects.select_related(*RISK_ROWS), text, "risk")
 
     def _contractor(self, access: WorkspaceAccess, text: str) -> Contractor:
-        rows = access.scope(Contractor.objects.all())
-        found = rows.filter(ref=text).first()
-        if found is not None:
-            return found
-        try:
-            return access.get(rows, text)
-        except ObjectNotFound as exc:
-            raise refuse(f"No contractor {text!r} in {access.workspace.name} (give a ref or an id).") from exc
+        return self.find_row(access, Contractor.objects.all(), text, "contractor")
 
     def _filters(self, access: WorkspaceAccess, options: dict[str, Any]) -> dict[str, Any]:
         engagement = options.get("engagement")
