@@ -27,8 +27,12 @@ def pg_available() -> bool:
 
 @contextmanager
 def pg_scratch_database(name: str) -> Iterator[str]:
+    """A new, empty database named after `name` and this process (the SQLite and PostgreSQL runs of the suite
+    go side by side: each needs its own)."""
     require_service(pg_available(), f"PostgreSQL at {admin_url()}")
     import psycopg
+
+    name = f"{name}_{os.getpid()}"
 
     with psycopg.connect(admin_url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -25,11 +25,33 @@ def run(env: dict[str, str], *args: str, stdin: str | None = None, check: bool =
     return result
 
 
+def _env(data: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DATABASE_URL", "DJANGO_"))}
+    env.update(OUTSOURCER_DATA_DIR=str(data), OUTSOURCER_SECRET_KEY="t" * 50, OUTSOURCER_HTTPS="0")
+    return env
+
+
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTSOURCER_", "DATABASE_URL", "DJANGO_"))}
-    env.update(OUTSOURCER_DATA_DIR=str(tmp_path / "data"), OUTSOURCER_SECRET_KEY="t" * 50, OUTSOURCER_HTTPS="0")
-    return env
+    return _env(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory where `outsourcer demo` ran once; tests that start from the demo copy it (running the
+    command in each cost most of this file's time). The demo command itself is tested on its own below."""
+    data = tmp_path_factory.mktemp("demo-template") / "data"
+    run(_env(data), "demo")
+    return data
+
+
+@pytest.fixture
+def demo_env(cli_env: dict[str, str], demo_data: Path) -> dict[str, str]:
+    """`cli_env` holding the demo workspace, as if `outsourcer demo` had just run there."""
+    import shutil
+
+    shutil.copytree(demo_data, cli_env["OUTSOURCER_DATA_DIR"])
+    return cli_env
 
 
 def test_version_and_help():
@@ -74,10 +96,9 @@ def test_sqlite_runs_in_wal_mode(cli_env, tmp_path):
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_createuser_reads_the_password_from_stdin(cli_env):
-    run(cli_env, "demo")
+def test_createuser_reads_the_password_from_stdin(demo_env):
     result = run(
-        cli_env,
+        demo_env,
         "createuser",
         "pat@example.test",
         "--name",
@@ -95,27 +116,27 @@ def test_createuser_reads_the_password_from_stdin(cli_env):
         "workspace": "Brightline Studio",
         "role": "viewer",
     }
-    weak = run(cli_env, "createuser", "weak@example.test", "--password-stdin", stdin="123\n", check=False)
+    weak = run(demo_env, "createuser", "weak@example.test", "--password-stdin", stdin="123\n", check=False)
     assert weak.returncode == 2 and "too short" in weak.stderr
 
 
-def test_import_export_round_trip_through_files(cli_env, tmp_path):
-    run(cli_env, "demo")
+def test_import_export_round_trip_through_files(demo_env, tmp_path):
     first = tmp_path / "first.json"
-    run(cli_env, "export", "--workspace", "Brightline Studio", "--output", str(first))
-    run(cli_env, "import", str(first), "--workspace", "Copy")
-    second = run(cli_env, "export", "--workspace", "Copy").stdout
+    run(demo_env, "export", "--workspace", "Brightline Studio", "--output", str(first))
+    run(demo_env, "import", str(first), "--workspace", "Copy")
+    second = run(demo_env, "export", "--workspace", "Copy").stdout
     assert json.loads(second)["workspace"] == {**json.loads(first.read_text())["workspace"], "name": "Copy"}
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "outsourcer-bundle", "version": 1, "workspace": {"name": "B", "base_currency": 1}}')
-    result = run(cli_env, "import", str(bad), "--workspace", "Broken", check=False)
+    result = run(demo_env, "import", str(bad), "--workspace", "Broken", check=False)
     assert result.returncode == 2
     assert "$.workspace.base_currency: expected string, got int: 1" in result.stderr
-    assert run(cli_env, "export", "--workspace", "Broken", check=False).returncode == 2
+    assert run(demo_env, "export", "--workspace", "Broken", check=False).returncode == 2
 
 
-def _backup_round_trip(env: dict[str, str], tmp_path: Path) -> None:
-    run(env, "demo")
+def _backup_round_trip(env: dict[str, str], tmp_path: Path, *, has_demo: bool = False) -> None:
+    if not has_demo:
+        run(env, "demo")
     media = Path(env.get("OUTSOURCER_DATA_DIR", "")) / "media" / "docs"
     media.mkdir(parents=True, exist_ok=True)
     (media / "nda.txt").write_text("signed")
@@ -138,8 +159,8 @@ def _backup_round_trip(env: dict[str, str], tmp_path: Path) -> None:
     assert (media / "nda.txt").read_text() == "signed"
 
 
-def test_backup_then_restore_gives_the_same_data_sqlite(cli_env, tmp_path):
-    _backup_round_trip(cli_env, tmp_path)
+def test_backup_then_restore_gives_the_same_data_sqlite(demo_env, tmp_path):
+    _backup_round_trip(demo_env, tmp_path, has_demo=True)
 
 
 def test_backup_then_restore_gives_the_same_data_postgresql(cli_env, tmp_path):
@@ -150,12 +171,11 @@ def test_backup_then_restore_gives_the_same_data_postgresql(cli_env, tmp_path):
         _backup_round_trip({**cli_env, "DATABASE_URL": url}, tmp_path)
 
 
-def test_restore_checks_the_archive_before_replacing_anything(cli_env, tmp_path):
-    run(cli_env, "demo")
-    before = run(cli_env, "export", "--workspace", "Brightline Studio").stdout
+def test_restore_checks_the_archive_before_replacing_anything(demo_env, tmp_path):
+    before = run(demo_env, "export", "--workspace", "Brightline Studio").stdout
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"not an archive")
-    result = run(cli_env, "restore", str(junk), "--yes", check=False)
+    result = run(demo_env, "restore", str(junk), "--yes", check=False)
     assert result.returncode == 2 and "Nothing was changed" in result.stderr
     import tarfile
 
@@ -177,10 +197,10 @@ def test_restore_checks_the_archive_before_replacing_anything(cli_env, tmp_path)
     with tarfile.open(fake, "w:gz") as tar:
         tar.add(manifest, arcname="manifest.json")
         tar.add(bogus_db, arcname="db.sqlite3")
-    result = run(cli_env, "restore", str(fake), "--yes", check=False)
+    result = run(demo_env, "restore", str(fake), "--yes", check=False)
     assert result.returncode == 2
     assert "cannot be read" in result.stderr or "damaged" in result.stderr
-    assert run(cli_env, "export", "--workspace", "Brightline Studio").stdout == before
+    assert run(demo_env, "export", "--workspace", "Brightline Studio").stdout == before
 
 
 def _free_port() -> int:
@@ -191,12 +211,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_answers_on_the_loopback_address(cli_env):
+def test_serve_answers_on_the_loopback_address(demo_env):
     import signal
     import time
     import urllib.request
 
-    run(cli_env, "demo")
+    cli_env = demo_env
     port = _free_port()
     proc = subprocess.Popen(
         [str(BIN), "serve", "--port", str(port), "--workers", "1"],
@@ -258,16 +278,14 @@ BASE_MANIFEST = {
     ],
     ids=["manifest-path", "dotdot", "newer", "engine"],
 )
-def test_restore_refuses_crafted_archives(cli_env, tmp_path, manifest, files, expected):
-    run(cli_env, "demo")
-    before = run(cli_env, "export", "--workspace", "Brightline Studio").stdout
-    result = run(cli_env, "restore", str(_archive(tmp_path, manifest, files)), "--yes", check=False)
+def test_restore_refuses_crafted_archives(demo_env, tmp_path, manifest, files, expected):
+    before = run(demo_env, "export", "--workspace", "Brightline Studio").stdout
+    result = run(demo_env, "restore", str(_archive(tmp_path, manifest, files)), "--yes", check=False)
     assert result.returncode == 2 and expected in result.stderr, result.stderr
-    assert run(cli_env, "export", "--workspace", "Brightline Studio").stdout == before
+    assert run(demo_env, "export", "--workspace", "Brightline Studio").stdout == before
 
 
-def test_backups_are_readable_by_their_owner_only(cli_env, tmp_path):
-    run(cli_env, "demo")
+def test_backups_are_readable_by_their_owner_only(demo_env, tmp_path):
     archive = tmp_path / "b.tar.gz"
-    run(cli_env, "backup", str(archive))
+    run(demo_env, "backup", str(archive))
     assert archive.stat().st_mode & 0o777 == 0o600

@@ -58,6 +58,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = dt.date(2027, 1, 13)  # a Wednesday
 
+# aiosmtpd logs each connection from its own thread, sometimes after pytest has closed the stream it
+# captured ("--- Logging error ---" in the output); what it says at INFO is of no use to these tests.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
 
 # --- A real SMTP server -----------------------------------------------------------------------------
 
